@@ -1,0 +1,18 @@
+namespace Hearth.Inference.Engine;
+
+/// <summary>One step of a generation stream.</summary>
+/// <param name="TokenId">The sampled token.</param>
+/// <param name="Text">
+/// Text released by this step. It may be empty (an incomplete UTF-8 sequence, text held back because it could be the start of a
+/// stop string, or an end-of-generation token) and may carry text held back by earlier steps. Concatenating every step's
+/// <c>Text</c> gives the full output, never containing a stop string or anything after it.
+/// </param>
+/// <param name="LogProbability">Natural-log probability of <paramref name="TokenId"/> under the raw model distribution (temperature 1, no penalties).</param>
+/// <param name="TopAlternatives">The <see cref="GenerationRequest.TopLogProbs"/> most likely tokens at this step, most likely first.</param>
+/// <param name="FinishReason">Set on the last step only.</param>
+public sealed record GeneratedToken(
+    int TokenId,
+    string Text,
+    float LogProbability,
+    IReadOnlyList<TokenLogProb> TopAlternatives,
+    FinishReason? FinishReason);

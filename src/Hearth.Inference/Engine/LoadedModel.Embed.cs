@@ -1,0 +1,58 @@
+using System.Numerics.Tensors;
+
+namespace Hearth.Inference.Engine;
+
+public sealed partial class LoadedModel
+{
+    /// <summary>
+    /// An embedding of <paramref name="text"/>: the text is tokenized (BOS added if the model wants one), run through the model
+    /// in a fresh KV cache, and the final hidden states — after the output RMSNorm, before the classifier — are pooled
+    /// (<see cref="EmbeddingPooling.Mean"/> over all tokens, or the last token) and L2-normalised. Throws
+    /// <see cref="ContextOverflowException"/> if the text does not fit the context window.
+    /// </summary>
+    public async Task<float[]> EmbedAsync(string text, EmbeddingPooling pooling, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var tokens = Tokenizer.Encode(text, addBos: Tokenizer.AddBosByDefault && Tokenizer.BosTokenId >= 0);
+        if (tokens.Length == 0)
+        {
+            tokens = Tokenizer.BosTokenId >= 0 ? [Tokenizer.BosTokenId] : throw new ArgumentException("The text has no tokens and the model has no BOS token.", nameof(text));
+        }
+        if (tokens.Length > Info.ContextLength)
+        {
+            throw new ContextOverflowException(tokens.Length, Info.ContextLength);
+        }
+        var dim = Hyperparameters.EmbeddingLength;
+        var hidden = new float[tokens.Length * dim];
+        await _sequenceSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var cache = CreateCache(tokens.Length);
+            await ForwardAsync(tokens, cache, null, hidden, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sequenceSlots.Release();
+        }
+
+        var embedding = new float[dim];
+        if (pooling == EmbeddingPooling.LastToken)
+        {
+            hidden.AsSpan((tokens.Length - 1) * dim, dim).CopyTo(embedding);
+        }
+        else
+        {
+            for (var t = 0; t < tokens.Length; t++)
+            {
+                TensorPrimitives.Add(embedding, hidden.AsSpan(t * dim, dim), embedding);
+            }
+            TensorPrimitives.Divide(embedding, tokens.Length, embedding);
+        }
+        var norm = TensorPrimitives.Norm(embedding);
+        if (norm > 0f)
+        {
+            TensorPrimitives.Divide(embedding, norm, embedding);
+        }
+        return embedding;
+    }
+}

@@ -1,0 +1,152 @@
+using Hearth.Inference.Gguf;
+using Hearth.Inference.Kernels;
+using Hearth.Inference.Models;
+using Hearth.Inference.Templates;
+using Hearth.Inference.Tokenizers;
+
+namespace Hearth.Inference.Engine;
+
+/// <summary>
+/// A GGUF model mapped into memory and ready to generate. Thread-safe: any number of callers may generate at once; up to
+/// <see cref="EngineOptions.MaxConcurrentSequences"/> sequences are live (each with its own KV cache, others wait), and their
+/// forward steps are serialised by one lock (one step uses every compute thread, so interleaving steps loses nothing).
+/// Dispose only when no generation is running.
+/// </summary>
+public sealed partial class LoadedModel : IDisposable
+{
+    private readonly GgufFile _file;
+    private readonly ComputePool _pool;
+    private readonly DecoderTransformer _transformer;
+    private readonly SemaphoreSlim _forwardLock = new(1, 1);
+    private readonly SemaphoreSlim _sequenceSlots;
+    private readonly EngineOptions _options;
+
+    private LoadedModel(GgufFile file, ComputePool pool, DecoderTransformer transformer, ITokenizer tokenizer, ChatTemplate? template, string? templateError, ModelInfo info, EngineOptions options)
+    {
+        _file = file;
+        _pool = pool;
+        _transformer = transformer;
+        _options = options;
+        _sequenceSlots = new SemaphoreSlim(options.MaxConcurrentSequences, options.MaxConcurrentSequences);
+        Tokenizer = tokenizer;
+        ChatTemplate = template;
+        ChatTemplateError = templateError;
+        Info = info;
+    }
+
+    public ModelInfo Info { get; }
+
+    public ITokenizer Tokenizer { get; }
+
+    /// <summary>The model's own chat template (<c>tokenizer.chat_template</c>), or null when it has none or it failed to parse.</summary>
+    public ChatTemplate? ChatTemplate { get; }
+
+    /// <summary>Why the model's chat template could not be used, or null.</summary>
+    public string? ChatTemplateError { get; }
+
+    public EngineOptions Options => _options;
+
+    internal ModelHyperparameters Hyperparameters => _transformer.Hyperparameters;
+
+    internal ComputePool Pool => _pool;
+
+    /// <summary>Bytes of weights read from memory to decode one token.</summary>
+    public long WeightBytesPerToken => _transformer.Weights.BytesReadPerToken;
+
+    /// <summary>
+    /// Maps the file, checks architecture, shapes and tensor types, builds the tokenizer and chat template.
+    /// Throws <see cref="UnsupportedModelException"/> (unknown architecture or tensor type, listing the supported ones),
+    /// <see cref="GgufFormatException"/>, <see cref="FileNotFoundException"/>.
+    /// </summary>
+    public static LoadedModel Load(string ggufPath, EngineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var file = GgufFile.Open(ggufPath);
+        ComputePool? pool = null;
+        try
+        {
+            var architecture = ArchitectureRegistry.For(file);
+            var hp = architecture.ReadHyperparameters(file);
+            var weights = architecture.LoadWeights(file, hp);
+            var tokenizer = TokenizerFactory.FromGguf(file);
+            if (tokenizer.VocabularySize > hp.VocabularySize)
+            {
+                throw new UnsupportedModelException($"Model '{ggufPath}': the tokenizer has {tokenizer.VocabularySize} tokens but the embedding only {hp.VocabularySize} rows.") { FilePath = ggufPath };
+            }
+            var context = options.ContextLength > 0 ? options.ContextLength : Math.Min(hp.ContextLength, EngineOptions.DefaultContextCap);
+            pool = new ComputePool(options.Threads);
+            var transformer = new DecoderTransformer(hp, weights, pool, options.PrefillBatchTokens, context);
+            var (template, templateError) = ReadTemplate(file);
+            var info = new ModelInfo(file.FilePath, hp.Architecture, file.Tensors.Sum(t => t.ElementCount), context, hp.ContextLength, hp.EmbeddingLength, file.FileBytes, DominantType(file));
+            return new LoadedModel(file, pool, transformer, tokenizer, template, templateError, info, options);
+        }
+        catch
+        {
+            pool?.Dispose();
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Tokens in <paramref name="text"/> (no BOS; special-token text is not parsed).</summary>
+    public int CountTokens(string text) => Tokenizer.Encode(text).Length;
+
+    public void Dispose()
+    {
+        _pool.Dispose();
+        _file.Dispose();
+        _forwardLock.Dispose();
+        _sequenceSlots.Dispose();
+    }
+
+    /// <summary>Creates a KV cache for a sequence of up to <paramref name="capacityTokens"/> tokens.</summary>
+    internal KvCache CreateCache(int capacityTokens) =>
+        new(Hyperparameters.BlockCount, capacityTokens, Hyperparameters.KvDimension, _options.KvCacheType);
+
+    /// <summary>One forward step under the model's lock, on a thread-pool thread (never the caller's).</summary>
+    internal async Task ForwardAsync(int[] tokens, KvCache cache, float[]? logits, float[]? hidden, CancellationToken cancellationToken)
+    {
+        await _forwardLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Task.Run(() => ForwardUnlocked(tokens, cache, logits, hidden), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _forwardLock.Release();
+        }
+    }
+
+    /// <summary>A forward step on the calling thread; the caller must hold the lock or own the model exclusively (benchmarks).</summary>
+    internal void ForwardUnlocked(ReadOnlySpan<int> tokens, KvCache cache, Span<float> logits, Span<float> hidden)
+    {
+        _file.EnsureIntact();
+        _transformer.Forward(tokens, cache, logits, hidden);
+    }
+
+    private static (ChatTemplate? Template, string? Error) ReadTemplate(GgufFile file)
+    {
+        var source = file.GetString(GgufNames.ChatTemplate);
+        if (string.IsNullOrEmpty(source))
+        {
+            return (null, null);
+        }
+        try
+        {
+            return (ChatTemplate.Parse(source), null);
+        }
+        catch (TemplateException e)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    private static GgmlType DominantType(GgufFile file) =>
+        file.Tensors.Where(t => t.Dimensions.Length >= 2)
+            .GroupBy(t => t.Type)
+            .OrderByDescending(g => g.Sum(t => t.ByteSize))
+            .Select(g => g.Key)
+            .DefaultIfEmpty(GgmlType.F32)
+            .First();
+}

@@ -1,0 +1,267 @@
+using System.Runtime.CompilerServices;
+using Hearth.Inference.Gguf;
+
+namespace Hearth.Inference.Kernels;
+
+/// <summary>Quantizes tokens' activation rows (one parallel item per token).</summary>
+internal sealed unsafe class QuantizeBody : IParallelBody
+{
+    private float* _x;
+    private int _cols;
+    private Q8Activations _q8;
+    private Q8KActivations _q8k;
+    private KernelPath _path;
+
+    public void Prepare(float* x, int cols, Q8Activations q8, Q8KActivations q8k, KernelPath path)
+    {
+        _x = x;
+        _cols = cols;
+        _q8 = q8;
+        _q8k = q8k;
+        _path = path;
+    }
+
+    public void Release() => _x = null;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Run(int start, int end, int worker)
+    {
+        for (int t = start; t < end; t++)
+        {
+            float* row = _x + (long)t * _cols;
+            if (_q8.Qs != null)
+            {
+                if (_path == KernelPath.Scalar)
+                {
+                    _q8.QuantizeScalar(t, row);
+                }
+                else
+                {
+                    _q8.Quantize(t, row);
+                }
+            }
+            if (_q8k.Data != null)
+            {
+                _q8k.Quantize(t, row);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Computes rows [start, end) of y for all tokens, for 1–3 matrices that share x (their rows are numbered one after another).
+/// Tokens are taken in tiles whose quantized activations fit in L2; within a tile each weight row meets the tokens 4 at a time
+/// (one weight load and unpack per 4 dot products) and stays in L1 for the rest of the tile.
+/// </summary>
+internal sealed unsafe class MatMulBody : IParallelBody
+{
+    // Hot dispatch methods are AggressiveOptimization: compiled fully optimised at once and never re-jitted from a tiered
+    // profile, which (measured) otherwise made whichever weight type ran second up to 3× slower.
+
+    private const int TileBytes = 256 * 1024;
+
+    private readonly Part[] _parts = new Part[3];
+    private int _partCount;
+    private float* _x;
+    private int _tokens;
+    private int _cols;
+
+    private struct Part
+    {
+        public WeightMatrix W;
+        public float* Y;
+        public KernelPath Path;
+        public int FirstRow;
+    }
+
+    public Q8Activations Q8 { get; set; }
+    public Q8KActivations Q8K { get; set; }
+
+    /// <summary>Total rows over all parts.</summary>
+    public int Rows { get; private set; }
+
+    public void Prepare(float* x, int tokens, int cols)
+    {
+        _x = x;
+        _tokens = tokens;
+        _cols = cols;
+        _partCount = 0;
+        Rows = 0;
+        Q8 = default;
+        Q8K = default;
+    }
+
+    public void Add(in WeightMatrix w, float* y, KernelPath path)
+    {
+        _parts[_partCount++] = new Part { W = w, Y = y, Path = path, FirstRow = Rows };
+        Rows += w.Rows;
+    }
+
+    public void Release()
+    {
+        _x = null;
+        for (int i = 0; i < _parts.Length; i++)
+        {
+            _parts[i] = default;
+        }
+        Q8 = default;
+        Q8K = default;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Run(int start, int end, int worker)
+    {
+        for (int p = 0; p < _partCount; p++)
+        {
+            ref Part part = ref _parts[p];
+            int lo = Math.Max(start, part.FirstRow), hi = Math.Min(end, part.FirstRow + part.W.Rows);
+            if (lo < hi)
+            {
+                RunPart(part, lo - part.FirstRow, hi - part.FirstRow);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunPart(in Part part, int start, int end)
+    {
+        int tile = (int)Math.Clamp(TileBytes / Math.Max(1, _cols * 2L), 4, 256) & ~3;
+        float* results = stackalloc float[4];
+        var w = part.W;
+        for (int t0 = 0; t0 < _tokens; t0 += tile)
+        {
+            int t1 = Math.Min(_tokens, t0 + tile);
+            for (int r = start; r < end; r++)
+            {
+                byte* row = w.Data + r * w.RowBytes;
+                int t = t0;
+                for (; t + 4 <= t1; t += 4)
+                {
+                    Row<FourTokens>(part, row, t, results);
+                    Store(part, results, r, t, 4);
+                }
+                switch (t1 - t)
+                {
+                    case 3:
+                        Row<ThreeTokens>(part, row, t, results);
+                        Store(part, results, r, t, 3);
+                        break;
+                    case 2:
+                        Row<TwoTokens>(part, row, t, results);
+                        Store(part, results, r, t, 2);
+                        break;
+                    case 1:
+                        Row<OneToken>(part, row, t, results);
+                        Store(part, results, r, t, 1);
+                        break;
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Store(in Part part, float* results, int row, int token, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            part.Y[(long)(token + i) * part.W.Rows + row] = results[i];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Row<TCount>(in Part part, byte* row, int token, float* dst) where TCount : struct, ITokenCount
+    {
+        switch (part.W.Type)
+        {
+            case GgmlType.Q8_0:
+                if (part.Path == KernelPath.Avx512)
+                {
+                    DotQ8_0.Avx512Path<TCount>(row, Q8, token, dst);
+                }
+                else if (part.Path == KernelPath.Avx2)
+                {
+                    DotQ8_0.Avx2Path<TCount>(row, Q8, token, dst);
+                }
+                else
+                {
+                    for (int i = 0; i < TCount.Value; i++)
+                    {
+                        dst[i] = DotQ8_0.Scalar(row, Q8, token + i);
+                    }
+                }
+                return;
+            case GgmlType.Q4_0:
+                if (part.Path == KernelPath.Avx512)
+                {
+                    DotQ4_0.Avx512Path<TCount>(row, Q8, token, dst);
+                }
+                else if (part.Path == KernelPath.Avx2)
+                {
+                    DotQ4_0.Avx2Path<TCount>(row, Q8, token, dst);
+                }
+                else
+                {
+                    for (int i = 0; i < TCount.Value; i++)
+                    {
+                        dst[i] = DotQ4_0.Scalar(row, Q8, token + i);
+                    }
+                }
+                return;
+            case GgmlType.Q4_K when part.Path == KernelPath.Avx512:
+                DotQ4_K.Avx512Path<TCount>(row, Q8K, token, dst);
+                return;
+            case GgmlType.Q6_K when part.Path == KernelPath.Avx512:
+                DotQ6_K.Avx512Path<TCount>(row, Q8K, token, dst);
+                return;
+        }
+        for (int i = 0; i < TCount.Value; i++)
+        {
+            dst[i] = Single(part, row, token + i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private float Single(in Part part, byte* row, int token)
+    {
+        int cols = _cols;
+        float* x = _x + (long)token * cols;
+        switch (part.W.Type)
+        {
+            case GgmlType.Q4_K:
+                return part.Path switch
+                {
+                    KernelPath.Avx512 => DotQ4_K.Avx512Path(row, Q8K.Of(token), Q8K.Blocks),
+                    KernelPath.Avx2 => DotQ4_K.Avx2Path(row, Q8K.Of(token), Q8K.Blocks),
+                    _ => DotQ4_K.Scalar(row, Q8K.Of(token), Q8K.Blocks),
+                };
+            case GgmlType.Q6_K:
+                return part.Path switch
+                {
+                    KernelPath.Avx512 => DotQ6_K.Avx512Path(row, Q8K.Of(token), Q8K.Blocks),
+                    KernelPath.Avx2 => DotQ6_K.Avx2Path(row, Q8K.Of(token), Q8K.Blocks),
+                    _ => DotQ6_K.Scalar(row, Q8K.Of(token), Q8K.Blocks),
+                };
+            case GgmlType.F16:
+                return part.Path switch
+                {
+                    KernelPath.Avx512 => DotFloat.Avx512F16((ushort*)row, x, cols),
+                    KernelPath.Avx2 => DotFloat.Avx2F16((ushort*)row, x, cols),
+                    _ => DotFloat.ScalarF16((ushort*)row, x, cols),
+                };
+            case GgmlType.BF16:
+                return part.Path switch
+                {
+                    KernelPath.Avx512 => DotFloat.Avx512BF16((ushort*)row, x, cols),
+                    KernelPath.Avx2 => DotFloat.Avx2BF16((ushort*)row, x, cols),
+                    _ => DotFloat.ScalarBF16((ushort*)row, x, cols),
+                };
+            default:
+                return part.Path switch
+                {
+                    KernelPath.Avx512 => DotFloat.Avx512F32((float*)row, x, cols),
+                    KernelPath.Avx2 => DotFloat.Avx2F32((float*)row, x, cols),
+                    _ => DotFloat.ScalarF32((float*)row, x, cols),
+                };
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using Hearth.Inference.Kernels;
+
+namespace Hearth.Inference.Tests.Kernels;
+
+public class ComputePoolTests
+{
+    private sealed class CountingBody(int count) : IParallelBody
+    {
+        public int[] Hits { get; } = new int[count];
+        public int MaxWorker;
+
+        public void Run(int start, int end, int worker)
+        {
+            for (int i = start; i < end; i++)
+            {
+                Interlocked.Increment(ref Hits[i]);
+            }
+            int seen;
+            while ((seen = Volatile.Read(ref MaxWorker)) < worker && Interlocked.CompareExchange(ref MaxWorker, worker, seen) != seen)
+            {
+            }
+        }
+    }
+
+    private sealed class ThrowingBody : IParallelBody
+    {
+        public void Run(int start, int end, int worker)
+        {
+            if (start == 0)
+            {
+                throw new InvalidOperationException("boom");
+            }
+        }
+    }
+
+    private sealed class NestedBody(ComputePool pool) : IParallelBody
+    {
+        public CountingBody Inner { get; } = new(10);
+
+        public void Run(int start, int end, int worker) => pool.For(10, Inner);
+    }
+
+    private sealed class NoopBody : IParallelBody
+    {
+        public long Items;
+
+        public void Run(int start, int end, int worker) => Interlocked.Add(ref Items, end - start);
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 1)]
+    [InlineData(2, 2)]
+    [InlineData(2, 7)]
+    [InlineData(3, 1000)]
+    public void For_AnyCount_RunsEveryItemExactlyOnce(int threads, int count)
+    {
+        using var pool = new ComputePool(threads);
+        for (int round = 0; round < 20; round++)
+        {
+            var body = new CountingBody(count);
+            pool.For(count, body);
+            Assert.All(body.Hits, h => Assert.Equal(1, h));
+            Assert.InRange(body.MaxWorker, 0, threads - 1);
+        }
+    }
+
+    [Fact]
+    public void For_AfterWorkersBlocked_WakesThemAndCompletes()
+    {
+        using var pool = new ComputePool(2, TimeSpan.Zero);
+        for (int round = 0; round < 5; round++)
+        {
+            Thread.Sleep(5); // workers go to sleep on their semaphores
+            var body = new CountingBody(500);
+            pool.For(500, body);
+            Assert.All(body.Hits, h => Assert.Equal(1, h));
+        }
+    }
+
+    [Fact]
+    public void For_BodyThrows_RethrowsAfterJoinAndPoolStaysUsable()
+    {
+        using var pool = new ComputePool(2);
+        var e = Assert.Throws<InvalidOperationException>(() => pool.For(100, new ThrowingBody()));
+        Assert.Equal("boom", e.Message);
+        var body = new CountingBody(100);
+        pool.For(100, body);
+        Assert.All(body.Hits, h => Assert.Equal(1, h));
+    }
+
+    [Fact]
+    public void For_NestedCall_RunsInlineWithoutDeadlock()
+    {
+        using var pool = new ComputePool(2);
+        var body = new NestedBody(pool);
+        pool.For(4, body);
+        Assert.All(body.Inner.Hits, h => Assert.InRange(h, 1, 4));
+        Assert.Equal(body.Inner.Hits.Sum(), body.Inner.Hits.Length * body.Inner.Hits[0]);
+    }
+
+    [Fact]
+    public void For_ManyCalls_AllocatesNothingOnCaller()
+    {
+        using var pool = new ComputePool(2);
+        var body = new NoopBody();
+        pool.For(64, body);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 2000; i++)
+        {
+            pool.For(64, body);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(64 * 2001, body.Items);
+    }
+
+    [Fact]
+    public async Task For_ConcurrentCallers_AreSerialisedCorrectly()
+    {
+        using var pool = new ComputePool(2);
+        var tasks = Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
+        {
+            for (int i = 0; i < 50; i++)
+            {
+                var body = new CountingBody(97);
+                pool.For(97, body);
+                Assert.All(body.Hits, h => Assert.Equal(1, h));
+            }
+        })).ToArray();
+        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public void Dispose_ThenFor_ThrowsObjectDisposed()
+    {
+        var pool = new ComputePool(2);
+        pool.Dispose();
+        pool.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => pool.For(10, new NoopBody()));
+    }
+
+    [Fact]
+    public void Constructor_ZeroThreads_Throws() => Assert.Throws<ArgumentOutOfRangeException>(() => new ComputePool(0));
+}

@@ -1,0 +1,66 @@
+using Hearth.Inference.Engine;
+using Hearth.Inference.Models.Blocks;
+
+namespace Hearth.Inference.Tests.Models.Blocks;
+
+public sealed class CausalAttentionTests
+{
+    [Theory]
+    [InlineData(KvCacheElementType.F32, 5)]
+    [InlineData(KvCacheElementType.F16, 2)]
+    public void Compute_MatchesNaiveSoftmaxAttention(KvCacheElementType type, int digits)
+    {
+        const int headDim = 4, kvHeads = 2, positions = 6;
+        var random = new Random(5);
+        float Next() => (float)((random.NextDouble() * 2) - 1);
+        var cache = new KvCache(1, 8, kvHeads * headDim, type);
+        var keys = new float[positions][];
+        var values = new float[positions][];
+        for (var p = 0; p < positions; p++)
+        {
+            keys[p] = Enumerable.Range(0, kvHeads * headDim).Select(_ => Next()).ToArray();
+            values[p] = Enumerable.Range(0, kvHeads * headDim).Select(_ => Next()).ToArray();
+            cache.Store(0, p, keys[p], values[p]);
+        }
+        var query = Enumerable.Range(0, headDim).Select(_ => Next()).ToArray();
+        const int kvHead = 1;
+        var scale = 1f / MathF.Sqrt(headDim);
+
+        var scores = new double[positions];
+        for (var p = 0; p < positions; p++)
+        {
+            for (var d = 0; d < headDim; d++)
+            {
+                scores[p] += query[d] * keys[p][(kvHead * headDim) + d] * scale;
+            }
+        }
+        var max = scores.Max();
+        var weights = scores.Select(s => Math.Exp(s - max)).ToArray();
+        var sum = weights.Sum();
+        var expected = new double[headDim];
+        for (var p = 0; p < positions; p++)
+        {
+            for (var d = 0; d < headDim; d++)
+            {
+                expected[d] += weights[p] / sum * values[p][(kvHead * headDim) + d];
+            }
+        }
+
+        var output = new float[headDim];
+        CausalAttention.Compute(query, cache, 0, kvHead, positions, scale, new float[8], new float[headDim], output);
+        for (var d = 0; d < headDim; d++)
+        {
+            Assert.Equal(expected[d], output[d], digits);
+        }
+    }
+
+    [Fact]
+    public void Compute_SinglePosition_ReturnsItsValue()
+    {
+        var cache = new KvCache(1, 2, 2, KvCacheElementType.F32);
+        cache.Store(0, 0, [3f, -1f], [0.25f, 7f]);
+        var output = new float[2];
+        CausalAttention.Compute([1f, 2f], cache, 0, 0, 1, 0.7f, new float[2], new float[2], output);
+        Assert.Equal([0.25f, 7f], output);
+    }
+}
