@@ -1,0 +1,80 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace Hearth.Routing.Cascade;
+
+/// <summary>
+/// A cascade as an <see cref="IChatClient"/>: the small client answers first; <see cref="CascadeVerifier"/> accepts that
+/// answer or the original request is re-sent to the large client. The response carries <see cref="RoutingKeys.Route"/>
+/// and <see cref="RoutingKeys.Reason"/>.
+/// Streaming: buffered until verified — nothing is streamed before the verdict, then the chosen answer is replayed as
+/// updates (the cascade never falls back mid-stream). Does not own (or dispose) the inner clients. Thread-safe if they are.
+/// </summary>
+public sealed class CascadeChatClient : IChatClient
+{
+    private readonly IChatClient _small;
+    private readonly IChatClient? _large;
+    private readonly CascadeVerifier _verifier;
+    private readonly string _smallName;
+    private readonly string _largeName;
+
+    /// <param name="small">The first-line (local) model.</param>
+    /// <param name="large">The escalation target, or null when escalation is not allowed (the small answer is returned with the reason).</param>
+    /// <param name="verifier">The accept/escalate judge.</param>
+    /// <param name="smallName">Backend name reported in the route.</param>
+    /// <param name="largeName">Backend name reported in the route.</param>
+    public CascadeChatClient(IChatClient small, IChatClient? large, CascadeVerifier verifier, string smallName = "small", string largeName = "large")
+    {
+        _small = small ?? throw new ArgumentNullException(nameof(small));
+        _large = large;
+        _verifier = verifier ?? throw new ArgumentNullException(nameof(verifier));
+        _smallName = smallName;
+        _largeName = largeName;
+    }
+
+    /// <inheritdoc/>
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
+        var first = await _small.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
+        var verdict = await _verifier.VerifyAsync(list, first, options, cancellationToken).ConfigureAwait(false);
+        if (verdict.Accept)
+        {
+            return Tag(first, _smallName, "cascade: accepted small answer (" + verdict.Reason + ")");
+        }
+        if (_large is null)
+        {
+            return Tag(first, _smallName, "cascade: verifier wanted escalation (" + verdict.Reason + ") but escalation is not allowed; small answer kept");
+        }
+        var second = await _large.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
+        return Tag(second, _largeName, "cascade: escalated (" + verdict.Reason + ")");
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        foreach (var update in response.ToChatResponseUpdates())
+        {
+            yield return update;
+        }
+    }
+
+    /// <inheritdoc/>
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is null && serviceType.IsInstanceOfType(this) ? this : _small.GetService(serviceType, serviceKey);
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        // The inner clients are owned by whoever built the cascade.
+    }
+
+    internal static ChatResponse Tag(ChatResponse response, string route, string reason)
+    {
+        response.AdditionalProperties ??= [];
+        response.AdditionalProperties[RoutingKeys.Route] = route;
+        response.AdditionalProperties[RoutingKeys.Reason] = reason;
+        return response;
+    }
+}

@@ -1,0 +1,329 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Hearth.Routing.Carbon;
+using Hearth.Routing.Cascade;
+using Hearth.Routing.Features;
+using Hearth.Routing.Learning;
+using Hearth.Routing.Policies;
+using Hearth.Routing.Sensitive;
+using Microsoft.Extensions.AI;
+
+namespace Hearth.Routing.Routing;
+
+/// <summary>
+/// The router as an <see cref="IChatClient"/>: resolves the policy (request <see cref="RoutingKeys.Policy"/>, else the
+/// API key's, else the default), detects sensitive data, chooses a backend, enforces residency, calls it, and tags the
+/// response with <see cref="RoutingKeys.Route"/> and <see cref="RoutingKeys.Reason"/>.
+/// Residency: a confidential request (declared, or holding sensitive data) is never sent to a remote backend — it is
+/// answered by the largest local backend, redacted first (<see cref="ResidencyMode.RedactAndEscalate"/>, detected data
+/// only), or refused with <see cref="ResidencyRefusedException"/>. Every remote backend is also wrapped in a
+/// <see cref="ResidencyGuardChatClient"/>, which fails closed if a decision were ever wrong.
+/// Streaming: direct from the chosen backend, except cascades and redacted requests, which are buffered until complete.
+/// Does not dispose the backend clients. Thread-safe if the backends are.
+/// </summary>
+public sealed class HybridRouter : IChatClient
+{
+    private readonly RoutingOptions _options;
+    private readonly Dictionary<string, IChatClient> _clients = new(StringComparer.OrdinalIgnoreCase);
+    private readonly RouterModel? _predictive;
+    private readonly double _predictiveThreshold;
+    private readonly CascadeVerifier _verifier;
+    private readonly ICarbonEstimate? _carbon;
+    private readonly SensitiveDataDetector _detector;
+    private readonly List<ResidencyGuardChatClient> _guards = [];
+
+    /// <param name="options">Validated here (<see cref="RoutingOptions.Validate"/>).</param>
+    /// <param name="backends">A client for every configured backend, by name.</param>
+    /// <param name="predictive">The predictive model (needed by <c>predictive</c> and <c>carbon-aware</c>).</param>
+    /// <param name="verifier">The cascade verifier (default: rule checks only).</param>
+    /// <param name="carbon">Carbon estimates (needed by <c>carbon-aware</c>).</param>
+    /// <exception cref="RoutingConfigurationException">Invalid options, a backend without a client, or a configured policy whose parts are missing.</exception>
+    public HybridRouter(RoutingOptions options, IReadOnlyDictionary<string, IChatClient> backends, RouterModel? predictive = null, CascadeVerifier? verifier = null, ICarbonEstimate? carbon = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(backends);
+        options.Validate();
+        _options = options;
+        _detector = new SensitiveDataDetector(options.Sensitive);
+        foreach (var b in options.Backends)
+        {
+            if (!backends.TryGetValue(b.Name, out var client))
+            {
+                throw new RoutingConfigurationException($"Backend '{b.Name}' has no client. Clients given: {string.Join(", ", backends.Keys)}.");
+            }
+            if (b.IsLocal)
+            {
+                _clients[b.Name] = client;
+            }
+            else
+            {
+                var guard = new ResidencyGuardChatClient(client, _detector, b.Name);
+                _guards.Add(guard);
+                _clients[b.Name] = guard;
+            }
+        }
+        if (predictive is not null && predictive.Kind != RouterKind.Predictive)
+        {
+            throw new RoutingConfigurationException("The predictive router model must be trained with --router predictive.");
+        }
+        _predictive = predictive;
+        _predictiveThreshold = predictive?.ThresholdForEscalationShare(options.PredictiveEscalationShare) ?? double.PositiveInfinity;
+        _verifier = verifier ?? new CascadeVerifier();
+        _carbon = carbon;
+        foreach (var name in new[] { options.DefaultPolicy }.Concat(options.ApiKeyPolicies.Values))
+        {
+            var reason = Unavailable(options.ResolvePolicy(name));
+            if (reason is not null)
+            {
+                throw new RoutingConfigurationException($"Policy '{name}' is configured but {reason}.");
+            }
+        }
+    }
+
+    /// <summary>Requests the residency guards refused (0 unless a routing decision was wrong).</summary>
+    public long GuardBlockedCount => _guards.Sum(g => g.BlockedCount);
+
+    /// <summary>Decides where a request goes, without sending it.</summary>
+    /// <exception cref="RoutingRequestException">Unknown or unavailable policy.</exception>
+    /// <exception cref="ResidencyRefusedException">The request is confidential and only a remote backend could serve it.</exception>
+    public async Task<RouteDecision> DecideAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
+        (await PlanAsync(messages as IReadOnlyList<ChatMessage> ?? messages.ToList(), options, cancellationToken).ConfigureAwait(false)).Decision;
+
+    /// <inheritdoc/>
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
+        var plan = await PlanAsync(list, options, cancellationToken).ConfigureAwait(false);
+        var response = await plan.Client.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
+        response.AdditionalProperties ??= [];
+        if (!plan.IsCascade)
+        {
+            response.AdditionalProperties[RoutingKeys.Route] = plan.Decision.Backend;
+            response.AdditionalProperties[RoutingKeys.Reason] = plan.Decision.Reason;
+        }
+        else
+        {
+            var inner = response.AdditionalProperties.TryGetValue(RoutingKeys.Reason, out var r) ? r as string : null;
+            response.AdditionalProperties[RoutingKeys.Reason] = inner is null ? plan.Decision.Reason : plan.Decision.Reason + "; " + inner;
+        }
+        return response;
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
+        var plan = await PlanAsync(list, options, cancellationToken).ConfigureAwait(false);
+        if (plan.IsCascade)
+        {
+            var response = await GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
+            foreach (var u in response.ToChatResponseUpdates())
+            {
+                yield return u;
+            }
+            yield break;
+        }
+        bool first = true;
+        await foreach (var update in plan.Client.GetStreamingResponseAsync(list, options, cancellationToken).ConfigureAwait(false))
+        {
+            if (first)
+            {
+                update.AdditionalProperties ??= [];
+                update.AdditionalProperties[RoutingKeys.Route] = plan.Decision.Backend;
+                update.AdditionalProperties[RoutingKeys.Reason] = plan.Decision.Reason;
+                first = false;
+            }
+            yield return update;
+        }
+    }
+
+    /// <inheritdoc/>
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        // Backend clients are owned by the caller.
+    }
+
+    private sealed record Plan(RouteDecision Decision, IChatClient Client, bool IsCascade);
+
+    private sealed record Leg(BackendOptions Backend, IChatClient Client, string Note, bool Redacted);
+
+    private async Task<Plan> PlanAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        var props = options?.AdditionalProperties;
+        var apiKey = props?.TryGetValue(RoutingKeys.ApiKey, out var k) == true ? k as string : null;
+        var requested = props?.TryGetValue(RoutingKeys.Policy, out var p) == true ? p as string : null;
+        var policyText = !string.IsNullOrWhiteSpace(requested) ? requested
+            : apiKey is not null && _options.ApiKeyPolicies.TryGetValue(apiKey, out var kp) ? kp
+            : _options.DefaultPolicy;
+        PolicyName policy;
+        try
+        {
+            policy = _options.ResolvePolicy(policyText!);
+        }
+        catch (RoutingConfigurationException e)
+        {
+            throw new RoutingRequestException(e.Message, e);
+        }
+        var unavailable = Unavailable(policy);
+        if (unavailable is not null)
+        {
+            throw new RoutingRequestException($"Policy '{policy}' cannot run here: {unavailable}.");
+        }
+        var declared = (props?.TryGetValue(RoutingKeys.Confidential, out var c) == true && c is true)
+            || (apiKey is not null && _options.ConfidentialApiKeys.Contains(apiKey));
+        var kinds = new SortedSet<SensitiveKind>();
+        foreach (var m in messages)
+        {
+            foreach (var s in _detector.Detect(MessageText.All(m)))
+            {
+                kinds.Add(s.Kind);
+            }
+        }
+        var sensitivity = new Sensitivity(declared, kinds);
+        var prompt = ChatText.Prompt(messages);
+        switch (policy.Kind)
+        {
+            case PolicyKind.Cascade:
+                return CascadePlan(policy, sensitivity);
+            case PolicyKind.LocalOnly:
+                var local = LargestLocal() ?? throw new RoutingRequestException("Policy 'local-only' needs a local backend; none is configured.");
+                return Single(policy, local, "local-only: largest local backend", sensitivity);
+            case PolicyKind.Fixed:
+                var fixedBackend = _options.FindBackend(policy.FixedBackend!)!;
+                return Single(policy, fixedBackend, "fixed: " + fixedBackend.Name, sensitivity);
+            case PolicyKind.Predictive:
+                var (tier, why) = PredictTier(prompt);
+                return Single(policy, TierBackend(tier), why, sensitivity);
+            default:
+                var (minTier, qualityWhy) = PredictTier(prompt);
+                var candidates = _options.Backends.Where(b => b.Tier >= minTier).ToList();
+                if (sensitivity.Confidential && candidates.Any(b => b.IsLocal))
+                {
+                    candidates = candidates.Where(b => b.IsLocal).ToList();
+                }
+                if (candidates.Count == 0)
+                {
+                    candidates = [TierBackend(minTier)];
+                }
+                var choice = await CarbonAwareSelector.ChooseAsync(candidates, _carbon!, Math.Max(1, prompt.Length / 4), cancellationToken).ConfigureAwait(false);
+                return Single(policy, choice.Backend, qualityWhy + "; " + choice.Reason, sensitivity);
+        }
+    }
+
+    private sealed record Sensitivity(bool Declared, IReadOnlyCollection<SensitiveKind> Kinds)
+    {
+        public bool Confidential => Declared || Kinds.Count > 0;
+
+        public string Describe() => Declared
+            ? "declared confidential"
+            : "sensitive data (" + string.Join(", ", Kinds) + ")";
+    }
+
+    private Plan Single(PolicyName policy, BackendOptions backend, string why, Sensitivity sensitivity)
+    {
+        var leg = ResolveLeg(backend, sensitivity)
+            ?? throw Refuse(backend, sensitivity);
+        var reason = leg.Note.Length > 0 ? why + "; " + leg.Note : why;
+        return new Plan(new RouteDecision(policy.ToString(), leg.Backend.Name, reason, sensitivity.Confidential, leg.Redacted), leg.Client, false);
+    }
+
+    private Plan CascadePlan(PolicyName policy, Sensitivity sensitivity)
+    {
+        var smallBackend = TierBackend(ModelTier.Small);
+        var small = ResolveLeg(smallBackend, sensitivity) ?? throw Refuse(smallBackend, sensitivity);
+        var largeBackend = _options.Tiers.ContainsKey(ModelTier.Large) ? TierBackend(ModelTier.Large)
+            : _options.Tiers.ContainsKey(ModelTier.Medium) ? TierBackend(ModelTier.Medium) : null;
+        Leg? large = null;
+        var notes = new List<string>();
+        if (small.Note.Length > 0)
+        {
+            notes.Add(small.Note);
+        }
+        if (largeBackend is not null && !string.Equals(largeBackend.Name, small.Backend.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            large = ResolveLeg(largeBackend, sensitivity);
+            if (large is not null && string.Equals(large.Backend.Name, small.Backend.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                // Residency fell back to the same local model: re-asking it is no escalation.
+                large = null;
+            }
+            if (large is null)
+            {
+                notes.Add($"{sensitivity.Describe()}: escalation to '{largeBackend.Name}' not allowed");
+            }
+            else if (large.Note.Length > 0)
+            {
+                notes.Add("escalation " + large.Note);
+            }
+        }
+        var client = new CascadeChatClient(small.Client, large?.Client, _verifier, small.Backend.Name, large?.Backend.Name ?? small.Backend.Name);
+        var reason = notes.Count > 0 ? "cascade; " + string.Join("; ", notes) : "cascade";
+        return new Plan(new RouteDecision(policy.ToString(), small.Backend.Name, reason, sensitivity.Confidential, (large?.Redacted ?? false) || small.Redacted), client, true);
+    }
+
+    // Null: the request must not go to this backend and no local backend can take it.
+    private Leg? ResolveLeg(BackendOptions backend, Sensitivity sensitivity)
+    {
+        if (backend.IsLocal || !sensitivity.Confidential)
+        {
+            return new Leg(backend, _clients[backend.Name], string.Empty, false);
+        }
+        if (!sensitivity.Declared && _options.Residency == ResidencyMode.RedactAndEscalate)
+        {
+            return new Leg(backend, new RedactingChatClient(_clients[backend.Name], _detector), sensitivity.Describe() + ": redacted before escalation", true);
+        }
+        var local = LargestLocal();
+        return local is null
+            ? null
+            : new Leg(local, _clients[local.Name], $"{sensitivity.Describe()}: kept local on '{local.Name}' instead of '{backend.Name}'", false);
+    }
+
+    private static ResidencyRefusedException Refuse(BackendOptions backend, Sensitivity sensitivity) =>
+        new($"Refused: the request is confidential ({sensitivity.Describe()}) and only the remote backend '{backend.Name}' could serve it; no local backend is configured.")
+        {
+            Kinds = [.. sensitivity.Kinds],
+        };
+
+    private (ModelTier Tier, string Reason) PredictTier(string prompt)
+    {
+        var large = _options.Tiers.ContainsKey(ModelTier.Large) ? ModelTier.Large
+            : _options.Tiers.ContainsKey(ModelTier.Medium) ? ModelTier.Medium : ModelTier.Small;
+        if (_predictive is null)
+        {
+            return (ModelTier.Small, "no predictive model: small tier");
+        }
+        var score = _predictive.EscalationScore(prompt);
+        var task = TaskTypeClassifier.Classify(prompt);
+        var escalate = score >= _predictiveThreshold;
+        var tier = escalate ? large : ModelTier.Small;
+        return (tier, string.Create(CultureInfo.InvariantCulture,
+            $"predictive: task {task}, score {score:F3} {(escalate ? ">=" : "<")} {_predictiveThreshold:F3} -> {tier.ToString().ToLowerInvariant()}"));
+    }
+
+    private BackendOptions TierBackend(ModelTier tier)
+    {
+        for (var t = tier; t >= ModelTier.Small; t--)
+        {
+            if (_options.Tiers.TryGetValue(t, out var name))
+            {
+                return _options.FindBackend(name)!;
+            }
+        }
+        return _options.FindBackend(_options.Tiers[ModelTier.Small])!;
+    }
+
+    private BackendOptions? LargestLocal() =>
+        _options.Backends.Where(b => b.IsLocal).OrderByDescending(b => b.Tier).ThenBy(b => b.Name, StringComparer.Ordinal).FirstOrDefault();
+
+    private string? Unavailable(PolicyName policy) => policy.Kind switch
+    {
+        PolicyKind.Predictive when _predictive is null => "no predictive router model is loaded",
+        PolicyKind.CarbonAware when _carbon is null => "no carbon estimate source is configured",
+        PolicyKind.LocalOnly when LargestLocal() is null => "no local backend is configured",
+        _ => null,
+    };
+}

@@ -1,0 +1,26 @@
+namespace Hearth.Routing;
+
+/// <summary>
+/// Keys under <c>ChatOptions.AdditionalProperties</c> (request context set by the HTTP edge) and
+/// <c>ChatResponse.AdditionalProperties</c> (the decision, for the <c>x-hearth-route</c>/<c>x-hearth-reason</c> headers and the ledger).
+/// </summary>
+public static class RoutingKeys
+{
+    /// <summary>Request: policy name (from <c>x-hearth-policy</c>), string.</summary>
+    public const string Policy = "hearth.policy";
+
+    /// <summary>Request: API key id, string (selects the key's policy and confidentiality).</summary>
+    public const string ApiKey = "hearth.api_key";
+
+    /// <summary>Request: declared confidential (header or key), bool.</summary>
+    public const string Confidential = "hearth.confidential";
+
+    /// <summary>Response: the backend that answered, string (header <c>x-hearth-route</c>).</summary>
+    public const string Route = "hearth.route";
+
+    /// <summary>Response: why, string (header <c>x-hearth-reason</c>).</summary>
+    public const string Reason = "hearth.reason";
+
+    /// <summary>The model id that asks the router to choose (<c>model: "hearth/auto"</c>).</summary>
+    public const string AutoModel = "hearth/auto";
+}

@@ -1,0 +1,259 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace Hearth.Routing.Sensitive;
+
+/// <summary>
+/// Finds sensitive data in text: e-mail addresses, phone numbers, IBANs (mod-97), payment cards (Luhn and issuer prefix),
+/// US SSNs, UK National Insurance numbers, German tax ids (ISO 7064 check digit), IPv4/IPv6 addresses, API keys
+/// (well-known prefixes, JWTs, password assignments), PEM private keys, high-entropy tokens, and configured terms.
+/// Thread-safe; scans the whole text (no truncation: a span past a cut-off would leak).
+/// </summary>
+public sealed partial class SensitiveDataDetector
+{
+    private readonly SensitiveDataOptions _options;
+    private readonly Regex? _terms;
+
+    public SensitiveDataDetector(SensitiveDataOptions? options = null)
+    {
+        _options = options ?? new SensitiveDataOptions();
+        _options.Validate();
+        if (_options.Terms.Count > 0)
+        {
+            var alternatives = string.Join('|', _options.Terms.Select(t => Regex.Escape(t.Trim())).OrderByDescending(t => t.Length));
+            _terms = new Regex(@"(?<![\p{L}\p{N}])(?:" + alternatives + @")(?![\p{L}\p{N}])",
+                RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        }
+    }
+
+    /// <summary>True when the text holds any sensitive span.</summary>
+    public bool ContainsSensitiveData(string text) => Detect(text).Count > 0;
+
+    /// <summary>All sensitive spans, ordered by start, without overlaps (the longest span wins).</summary>
+    public IReadOnlyList<SensitiveSpan> Detect(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var found = new List<SensitiveSpan>();
+        if (text.Length == 0)
+        {
+            return found;
+        }
+        AddAll(found, PemPrivateKey(), text, SensitiveKind.PrivateKey);
+        AddAll(found, KnownKeyPrefix(), text, SensitiveKind.ApiKey);
+        AddAll(found, Jwt(), text, SensitiveKind.ApiKey);
+        AddAll(found, SecretAssignment(), text, SensitiveKind.ApiKey, "value");
+        AddAll(found, Email(), text, SensitiveKind.Email);
+        foreach (Match m in Iban().Matches(text))
+        {
+            if (Checksums.IbanMod97(m.ValueSpan))
+            {
+                found.Add(new SensitiveSpan(SensitiveKind.Iban, m.Index, m.Length));
+            }
+        }
+        foreach (Match m in CardCandidate().Matches(text))
+        {
+            if (IsPaymentCard(m.ValueSpan))
+            {
+                found.Add(new SensitiveSpan(SensitiveKind.PaymentCard, m.Index, m.Length));
+            }
+        }
+        AddAll(found, UsSsn(), text, SensitiveKind.UsSocialSecurityNumber);
+        AddAll(found, UkNino(), text, SensitiveKind.UkNationalInsuranceNumber);
+        foreach (Match m in ElevenDigits().Matches(text))
+        {
+            if (Checksums.GermanTaxId(m.ValueSpan))
+            {
+                found.Add(new SensitiveSpan(SensitiveKind.GermanTaxId, m.Index, m.Length));
+            }
+        }
+        foreach (Match m in Phone().Matches(text))
+        {
+            // E.164 numbers have at most 15 digits; fewer than 8 is a code or an amount, not a phone number.
+            var digits = m.Value.Count(char.IsAsciiDigit);
+            if (digits is >= 8 and <= 15)
+            {
+                found.Add(new SensitiveSpan(SensitiveKind.PhoneNumber, m.Index, m.Length));
+            }
+        }
+        AddAll(found, Ipv4(), text, SensitiveKind.IpAddress);
+        foreach (Match m in Ipv6Candidate().Matches(text))
+        {
+            if (m.Value.Split(':').Count(g => g.Length > 0) >= 3 && IPAddress.TryParse(m.Value, out var ip) && ip.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                found.Add(new SensitiveSpan(SensitiveKind.IpAddress, m.Index, m.Length));
+            }
+        }
+        if (_options.DetectHighEntropyTokens)
+        {
+            foreach (Match m in LongToken().Matches(text))
+            {
+                if (m.Length >= _options.MinSecretTokenChars && LooksRandom(m.ValueSpan, _options.MinSecretEntropyBitsPerChar))
+                {
+                    found.Add(new SensitiveSpan(SensitiveKind.HighEntropySecret, m.Index, m.Length));
+                }
+            }
+        }
+        if (_terms is not null)
+        {
+            AddAll(found, _terms, text, SensitiveKind.ConfiguredTerm);
+        }
+        return Merge(found);
+    }
+
+    private static void AddAll(List<SensitiveSpan> found, Regex regex, string text, SensitiveKind kind, string? group = null)
+    {
+        foreach (Match m in regex.Matches(text))
+        {
+            var g = group is null ? m : m.Groups[group];
+            if (g.Length > 0)
+            {
+                found.Add(new SensitiveSpan(kind, g.Index, g.Length));
+            }
+        }
+    }
+
+    private static List<SensitiveSpan> Merge(List<SensitiveSpan> spans)
+    {
+        spans.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
+        var result = new List<SensitiveSpan>(spans.Count);
+        foreach (var s in spans)
+        {
+            if (result.Count > 0 && s.Start < result[^1].End)
+            {
+                var last = result[^1];
+                if (s.End > last.End)
+                {
+                    result[^1] = last with { Length = s.End - last.Start };
+                }
+                continue;
+            }
+            result.Add(s);
+        }
+        return result;
+    }
+
+    private static bool IsPaymentCard(ReadOnlySpan<char> candidate)
+    {
+        Span<char> digits = stackalloc char[19];
+        int n = 0;
+        foreach (var c in candidate)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                if (n == 19)
+                {
+                    return false;
+                }
+                digits[n++] = c;
+            }
+        }
+        if (n is < 13 or > 19 || !Checksums.Luhn(digits[..n]))
+        {
+            return false;
+        }
+        var d = digits[..n];
+        int two = ((d[0] - '0') * 10) + (d[1] - '0');
+        int four = (two * 100) + ((d[2] - '0') * 10) + (d[3] - '0');
+        return d[0] == '4'
+            || two is >= 51 and <= 55 || four is >= 2221 and <= 2720
+            || two is 34 or 37
+            || four == 6011 || two == 65 || (four / 10) is >= 644 and <= 649
+            || two == 35 || two is 36 or 38 or 30
+            || two == 62;
+    }
+
+    private static bool LooksRandom(ReadOnlySpan<char> token, double minBitsPerChar)
+    {
+        int lower = 0, upper = 0, digit = 0, other = 0, transitions = 0, previousClass = -1;
+        Span<int> counts = stackalloc int[128];
+        foreach (var c in token)
+        {
+            var cls = char.IsAsciiLetterLower(c) ? 0 : char.IsAsciiLetterUpper(c) ? 1 : char.IsAsciiDigit(c) ? 2 : 3;
+            if (previousClass >= 0 && cls != previousClass)
+            {
+                transitions++;
+            }
+            previousClass = cls;
+            if (c >= 128)
+            {
+                return false;
+            }
+            counts[c]++;
+            if (char.IsAsciiLetterLower(c))
+            {
+                lower = 1;
+            }
+            else if (char.IsAsciiLetterUpper(c))
+            {
+                upper = 1;
+            }
+            else if (char.IsAsciiDigit(c))
+            {
+                digit = 1;
+            }
+            else
+            {
+                other = 1;
+            }
+        }
+        // Random tokens switch character class often; chemical names and slugs ("25-dihydroxy...") do not.
+        if (lower + upper + digit + other < 3 || digit == 0 || transitions < 6)
+        {
+            return false;
+        }
+        double entropy = 0;
+        foreach (var c in counts)
+        {
+            if (c > 0)
+            {
+                var p = (double)c / token.Length;
+                entropy -= p * Math.Log2(p);
+            }
+        }
+        return entropy >= minBitsPerChar;
+    }
+
+    [GeneratedRegex(@"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)", RegexOptions.CultureInvariant)]
+    private static partial Regex PemPrivateKey();
+
+    [GeneratedRegex(@"(?<![A-Za-z0-9])(?:sk-(?:proj-|ant-|live-)?[A-Za-z0-9_\-]{16,}|sk_(?:live|test)_[A-Za-z0-9]{16,}|rk_(?:live|test)_[A-Za-z0-9]{16,}|(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|glpat-[A-Za-z0-9_\-]{20,}|xox[abposr]-[A-Za-z0-9\-]{10,}|AIza[0-9A-Za-z_\-]{35}|hf_[A-Za-z0-9]{30,}|npm_[A-Za-z0-9]{36})", RegexOptions.CultureInvariant)]
+    private static partial Regex KnownKeyPrefix();
+
+    [GeneratedRegex(@"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}", RegexOptions.CultureInvariant)]
+    private static partial Regex Jwt();
+
+    [GeneratedRegex(@"\b(?:password|passwd|pwd|secret|api[_\-]?key|access[_\-]?token|auth[_\-]?token|client[_\-]?secret)\b[""']?\s*[:=]\s*[""']?(?<value>(?!\[\[)[^\s""',;]{6,})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SecretAssignment();
+
+    [GeneratedRegex(@"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}\b", RegexOptions.CultureInvariant)]
+    private static partial Regex Email();
+
+    [GeneratedRegex(@"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b", RegexOptions.CultureInvariant)]
+    private static partial Regex Iban();
+
+    [GeneratedRegex(@"(?<![\d\-])\d(?:[ \-]?\d){12,18}(?![\d\-])", RegexOptions.CultureInvariant)]
+    private static partial Regex CardCandidate();
+
+    [GeneratedRegex(@"(?<![\d\-])(?!000|666|9\d\d)\d{3}[\- ](?!00)\d{2}[\- ](?!0000)\d{4}(?![\d\-])", RegexOptions.CultureInvariant)]
+    private static partial Regex UsSsn();
+
+    [GeneratedRegex(@"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex UkNino();
+
+    [GeneratedRegex(@"(?<!\d)\d{11}(?!\d)", RegexOptions.CultureInvariant)]
+    private static partial Regex ElevenDigits();
+
+    // International (+CC ...) or 00CC prefix, North American (NNN) NNN-NNNN / NNN-NNN-NNNN / NNN.NNN.NNNN.
+    [GeneratedRegex(@"(?<![\w+])(?:(?:\+|00)[1-9]\d{0,2}[ \-.]?(?:\(\d{1,4}\)[ \-.]?)?\d{1,4}(?:[ \-.]?\d{2,5}){1,4}|\(\d{3}\)[ \-.]?\d{3}[ \-.]\d{4}|\d{3}[\-.]\d{3}[\-.]\d{4})(?![\w])", RegexOptions.CultureInvariant)]
+    private static partial Regex Phone();
+
+    [GeneratedRegex(@"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d]|\.\d)", RegexOptions.CultureInvariant)]
+    private static partial Regex Ipv4();
+
+    [GeneratedRegex(@"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![0-9A-Fa-f:])", RegexOptions.CultureInvariant)]
+    private static partial Regex Ipv6Candidate();
+
+    [GeneratedRegex(@"[A-Za-z0-9+/=_\-]{20,}", RegexOptions.CultureInvariant)]
+    private static partial Regex LongToken();
+}

@@ -1,0 +1,88 @@
+using Hearth.Routing.Sensitive;
+
+namespace Hearth.Routing.Tests.Sensitive;
+
+public sealed class SensitiveDataDetectorTests
+{
+    private readonly SensitiveDataDetector _detector = new(new SensitiveDataOptions { Terms = ["Project Nightingale", "ACME-42"] });
+
+    private SensitiveKind[] Kinds(string text) => _detector.Detect(text).Select(s => s.Kind).ToArray();
+
+    [Theory]
+    [InlineData("write to jane.doe+billing@example.co.uk today", SensitiveKind.Email)]
+    [InlineData("call +44 20 7946 0958 now", SensitiveKind.PhoneNumber)]
+    [InlineData("call (415) 555-2671", SensitiveKind.PhoneNumber)]
+    [InlineData("tel 0049 89 1234567", SensitiveKind.PhoneNumber)]
+    [InlineData("pay to GB82 WEST 1234 5698 7654 32 please", SensitiveKind.Iban)]
+    [InlineData("IBAN DE89370400440532013000.", SensitiveKind.Iban)]
+    [InlineData("card 4111 1111 1111 1111 exp 09/27", SensitiveKind.PaymentCard)]
+    [InlineData("amex 3782-822463-10005", SensitiveKind.PaymentCard)]
+    [InlineData("SSN 123-45-6789", SensitiveKind.UsSocialSecurityNumber)]
+    [InlineData("NI number JG 10 37 59 A", SensitiveKind.UkNationalInsuranceNumber)]
+    [InlineData("Steuer-ID 86095742719", SensitiveKind.GermanTaxId)]
+    [InlineData("server at 192.168.10.42:8080", SensitiveKind.IpAddress)]
+    [InlineData("v6 2001:db8::8a2e:370:7334 up", SensitiveKind.IpAddress)]
+    [InlineData("key sk-abcdefghijklmnopqrstuvwx1234", SensitiveKind.ApiKey)]
+    [InlineData("AKIAIOSFODNN7EXAMPLE", SensitiveKind.ApiKey)]
+    [InlineData("token ghp_abcdefghijklmnopqrstuvwxyz0123456789", SensitiveKind.ApiKey)]
+    [InlineData("password: hunter2hunter2", SensitiveKind.ApiKey)]
+    [InlineData("blob Xk3vQ9zLp2RtY7wNb5MhJc8FgD4sA6eU1", SensitiveKind.HighEntropySecret)]
+    [InlineData("about project nightingale budget", SensitiveKind.ConfiguredTerm)]
+    [InlineData("ticket ACME-42 is late", SensitiveKind.ConfiguredTerm)]
+    public void Detect_Positive(string text, SensitiveKind kind) => Assert.Contains(kind, Kinds(text));
+
+    [Fact]
+    public void Detect_PemPrivateKey_WholeBlock()
+    {
+        var text = "here:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nabc\n-----END RSA PRIVATE KEY-----\nthanks";
+        var span = Assert.Single(_detector.Detect(text));
+        Assert.Equal(SensitiveKind.PrivateKey, span.Kind);
+        Assert.EndsWith("-----END RSA PRIVATE KEY-----", text.Substring(span.Start, span.Length), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Janet's ducks lay 16 eggs per day and she sells them for $2 each.")]
+    [InlineData("card 4111 1111 1111 1112 (bad Luhn)")]
+    [InlineData("IBAN GB28 WEST 1234 5698 7654 32 (bad check digits)")]
+    [InlineData("Statement 1 | Every group of order 42 has a normal subgroup of order 7.")]
+    [InlineData("The year 1914 and the population 38,000,000 in 1880.")]
+    [InlineData("Version 1.2.3 released; 3.14159 is pi; ratio 16:9.")]
+    [InlineData("SSN 000-12-3456 and 666-12-3456 are never issued")]
+    [InlineData("the tax id 12345678901 fails its check digit")]
+    [InlineData("project nightingales sing (not the configured term as a whole word)")]
+    [InlineData("See commit 3f786850e387550fdab836ed7e6dc881de23001b for details")]
+    [InlineData("def compute_total_price_with_discount(items): return sum(items)")]
+    [InlineData("Time 10:30:45 on 2024-05-01")]
+    [InlineData("vitamin 25-dihydroxycholecalciferol levels")]
+    [InlineData("the C++ idiom a::b::c and std::vector")]
+    [InlineData("order number 001136 shipped")]
+    public void Detect_Negative(string text) => Assert.Empty(Kinds(text));
+
+    [Fact]
+    public void Detect_Placeholders_AreNotSensitive()
+    {
+        Assert.Empty(Kinds("secret = \"[[EMAIL_1]]\" and [[CARD_2]]"));
+    }
+
+    [Fact]
+    public void Detect_OverlappingSpans_Merged()
+    {
+        var spans = _detector.Detect("api_key=sk-abcdefghijklmnopqrstuvwx1234 end");
+        Assert.Single(spans);
+    }
+
+    [Fact]
+    public void Detect_HostileInput_Bounded()
+    {
+        var text = new string('1', 200_000) + "@" + new string('a', 100_000);
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        _ = _detector.Detect(text);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), sw.Elapsed.ToString());
+    }
+
+    [Fact]
+    public void Options_InvalidTerm_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => new SensitiveDataDetector(new SensitiveDataOptions { Terms = [" "] }));
+    }
+}
