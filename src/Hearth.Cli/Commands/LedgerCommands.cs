@@ -1,3 +1,12 @@
+using System.CommandLine;
+using System.Globalization;
+using Hearth.Ledger.Bench;
+using Hearth.Ledger.Calibration;
+using Hearth.Ledger.Metering;
+using Hearth.Ledger.Options;
+using Hearth.Ledger.Reports;
+using Hearth.Ledger.Store;
+
 namespace Hearth.Cli.Commands;
 
 /// <summary>Verbs: ledger verify|report|calibrate, bench ledger.</summary>
@@ -5,6 +14,243 @@ internal static class LedgerCommands
 {
     public static void AddTo(CliContext cli)
     {
-        _ = cli;
+        var ledger = new Command("ledger", "The carbon ledger: verify its hash chain, report energy/carbon/water, calibrate the energy model.");
+        ledger.Subcommands.Add(Verify());
+        ledger.Subcommands.Add(Report());
+        ledger.Subcommands.Add(Calibrate());
+        cli.Root.Subcommands.Add(ledger);
+        cli.Bench.Subcommands.Add(Bench());
+    }
+
+    private static Option<string> DbOption() => new("--db")
+    {
+        Description = "SQLite ledger file (default hearth-ledger.db), or a PostgreSQL connection string with --pg-schema",
+        DefaultValueFactory = _ => "hearth-ledger.db",
+    };
+
+    private static Option<string?> PgSchemaOption() => new("--pg-schema")
+    {
+        Description = "Treat --db as an Npgsql connection string and read the ledger in this schema",
+    };
+
+    private static ILedgerStore OpenStore(string db, string? pgSchema)
+    {
+        if (pgSchema is not null)
+        {
+            return new PostgresLedgerStore(db, pgSchema);
+        }
+        if (!File.Exists(db))
+        {
+            throw new FileNotFoundException($"Ledger database '{db}' does not exist.", db);
+        }
+        return new SqliteLedgerStore(db);
+    }
+
+    private static Command Verify()
+    {
+        var db = DbOption();
+        var pg = PgSchemaOption();
+        var keyDir = new Option<string?>("--key-dir") { Description = "Folder with node-key.pem whose checkpoints are trusted (default: the database's folder)" };
+        var cmd = new Command("verify", "Check the whole hash chain and signed checkpoints; names the first edited, deleted or reordered entry.") { db, pg, keyDir };
+        cmd.SetAction(async (ParseResult r, CancellationToken ct) =>
+        {
+            try
+            {
+                await using var store = OpenStore(r.GetValue(db)!, r.GetValue(pg));
+                var folder = r.GetValue(keyDir) ?? (r.GetValue(pg) is null ? Path.GetDirectoryName(Path.GetFullPath(r.GetValue(db)!)) : null);
+                var trusted = folder is not null && NodeKey.TryReadPublicKey(folder) is { } k ? new[] { k } : null;
+                if (trusted is null)
+                {
+                    Console.Error.WriteLine("warning: no node-key.pem found; checkpoints are checked against the keys they carry only.");
+                }
+                var v = await LedgerVerifier.VerifyAsync(store, trusted, ct);
+                Console.WriteLine(v.IsValid ? v.Message : $"FAILED at entry {v.FirstBadSequence} ({v.Failure.ToString().ToLowerInvariant()}): {v.Message}");
+                return v.IsValid ? 0 : 1;
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or LedgerStoreException or LedgerFormatException or Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException)
+            {
+                Console.Error.WriteLine("error: " + ex.Message);
+                return 2;
+            }
+        });
+        return cmd;
+    }
+
+    private static Command Report()
+    {
+        var db = DbOption();
+        var pg = PgSchemaOption();
+        var by = new Option<string>("--by") { Description = "model | tenant | day | route", DefaultValueFactory = _ => "model" };
+        var from = new Option<string?>("--from") { Description = "Inclusive start (ISO-8601 date or time, UTC)" };
+        var to = new Option<string?>("--to") { Description = "Exclusive end (ISO-8601 date or time, UTC)" };
+        var format = new Option<string>("--format") { Description = "table | csv | json | html", DefaultValueFactory = _ => "table" };
+        var output = new Option<string?>("--output", "-o") { Description = "Write to this file instead of stdout" };
+        var largeParams = new Option<double>("--large-params-b") { Description = "Counterfactual large model's active parameters, billions", DefaultValueFactory = _ => 70 };
+        var largePue = new Option<double>("--large-pue") { Description = "Counterfactual provider PUE", DefaultValueFactory = _ => 1.2 };
+        var cmd = new Command("report", "Energy, carbon, water and SCI by model, tenant, day or route, with the large-model counterfactual.")
+        {
+            db, pg, by, from, to, format, output, largeParams, largePue,
+        };
+        cmd.SetAction(async (ParseResult r, CancellationToken ct) =>
+        {
+            try
+            {
+                var grouping = Enum.TryParse<ReportGrouping>(r.GetValue(by), ignoreCase: true, out var g) && Enum.IsDefined(g) ? g
+                    : throw new ArgumentException($"--by must be model, tenant, day or route (got '{r.GetValue(by)}').");
+                var fmt = Enum.TryParse<ReportFormat>(r.GetValue(format), ignoreCase: true, out var f) && Enum.IsDefined(f) ? f
+                    : throw new ArgumentException($"--format must be table, csv, json or html (got '{r.GetValue(format)}').");
+                await using var store = OpenStore(r.GetValue(db)!, r.GetValue(pg));
+                var cf = new CounterfactualModel(string.Create(CultureInfo.InvariantCulture, $"large-{r.GetValue(largeParams)}B"), r.GetValue(largeParams), r.GetValue(largePue));
+                var report = await LedgerReportBuilder.BuildAsync(store, grouping, ParseTime(r.GetValue(from), "--from"), ParseTime(r.GetValue(to), "--to"), cf, null, ct);
+                var text = ReportWriters.Render(report, fmt);
+                if (r.GetValue(output) is { } path)
+                {
+                    await File.WriteAllTextAsync(path, text, ct);
+                    Console.Error.WriteLine($"wrote {path}");
+                }
+                else
+                {
+                    Console.Out.Write(text);
+                }
+                return 0;
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException or FileNotFoundException or LedgerStoreException or LedgerFormatException)
+            {
+                Console.Error.WriteLine("error: " + ex.Message);
+                return 2;
+            }
+        });
+        return cmd;
+    }
+
+    private static DateTimeOffset? ParseTime(string? s, string option) =>
+        s is null ? null
+            : DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t
+            : throw new FormatException($"{option} '{s}' is not an ISO-8601 date or time.");
+
+    private static Command Calibrate()
+    {
+        var tokens = new Option<long>("--tokens") { Description = "Stand-in tokens to run", DefaultValueFactory = _ => 20_000 };
+        var threads = new Option<int>("--threads", "-t") { Description = "Worker threads", DefaultValueFactory = _ => 1 };
+        var zone = new Option<string>("--zone") { Description = "Grid zone (ISO alpha-3)", DefaultValueFactory = _ => "WOR" };
+        var pue = new Option<double>("--pue") { Description = "Site PUE", DefaultValueFactory = _ => 1.0 };
+        var wattsPerCore = new Option<double?>("--watts-per-core") { Description = "Override active power per core (W)" };
+        var cmd = new Command("calibrate", "Run a fixed local workload and report Wh per 1,000 tokens, to compare with a power meter.")
+        {
+            tokens, threads, zone, pue, wattsPerCore,
+        };
+        cmd.SetAction((ParseResult r) =>
+        {
+            var options = new LedgerOptions
+            {
+                Zone = r.GetValue(zone)!,
+                SitePue = r.GetValue(pue),
+                Cpu = new CpuPowerOptions { WattsPerCore = r.GetValue(wattsPerCore) },
+            };
+            var errors = options.Validate();
+            if (errors.Count > 0)
+            {
+                Console.Error.WriteLine("error: " + string.Join(" ", errors));
+                return 2;
+            }
+            var meter = RequestMeter.Create(options);
+            Console.Error.WriteLine("The inference engine is not used yet: calibrating with a CPU stand-in workload.");
+            var res = Calibrator.RunCpuWorkload(meter, Math.Max(1, r.GetValue(tokens)), Math.Max(1, r.GetValue(threads)));
+            Console.WriteLine($"model: {res.Workload}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"tokens: {res.Tokens}  wall: {res.WallSeconds:0.000} s  cpu: {res.CpuSeconds:0.000} s"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"energy: {res.EnergyWattHours:0.######} Wh ({res.Method.ToString().ToLowerInvariant()}, ±{res.UncertaintyFraction:P0})"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wh per 1,000 tokens: {res.WattHoursPer1kTokens:0.######}"));
+            Console.WriteLine($"power basis: {res.PowerBasis}; PUE {options.SitePue}");
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command Bench()
+    {
+        var seconds = new Option<double>("--seconds") { Description = "Duration of each throughput run", DefaultValueFactory = _ => 3 };
+        var runs = new Option<int>("--runs") { Description = "Runs per store (the median is printed)", DefaultValueFactory = _ => 3 };
+        var producers = new Option<int>("--producers") { Description = "Concurrent appenders (each awaits its commit)", DefaultValueFactory = _ => 512 };
+        var pg = new Option<string?>("--pg") { Description = "Npgsql connection string (default: $HEARTH_TEST_PG; PostgreSQL is skipped when neither is set)" };
+        var cmd = new Command("ledger", "Sustained ledger appends/s (SQLite, PostgreSQL; group commit) and metering's critical-path µs per request.")
+        {
+            seconds, runs, producers, pg,
+        };
+        cmd.SetAction(async (ParseResult r, CancellationToken ct) =>
+        {
+            var dur = TimeSpan.FromSeconds(Math.Clamp(r.GetValue(seconds), 0.5, 120));
+            var n = Math.Clamp(r.GetValue(runs), 1, 15);
+            var p = Math.Clamp(r.GetValue(producers), 1, 10_000);
+            var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+            Console.WriteLine($"machine: {Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; load average {load}; runs: {n} × {dur.TotalSeconds} s; producers: {p}");
+            var dir = Path.Combine(Path.GetTempPath(), "hearth-bench-ledger-" + Guid.NewGuid().ToString("N")[..8]);
+            Directory.CreateDirectory(dir);
+            try
+            {
+                var sqlite = new List<ThroughputResult>();
+                for (var i = 0; i < n; i++)
+                {
+                    await using var store = new SqliteLedgerStore(Path.Combine(dir, $"bench-{i}.db"));
+                    sqlite.Add(await LedgerBenchmark.ThroughputAsync(store, p, dur, ct));
+                }
+                Print("sqlite (WAL, synchronous=FULL)", sqlite);
+                var cs = r.GetValue(pg) ?? Environment.GetEnvironmentVariable("HEARTH_TEST_PG");
+                if (!string.IsNullOrEmpty(cs))
+                {
+                    var pgResults = new List<ThroughputResult>();
+                    for (var i = 0; i < n; i++)
+                    {
+                        var schema = "bench_" + Guid.NewGuid().ToString("N")[..12];
+                        await using (var store = new PostgresLedgerStore(cs, schema))
+                        {
+                            pgResults.Add(await LedgerBenchmark.ThroughputAsync(store, p, dur, ct));
+                        }
+                        await using var conn = new Npgsql.NpgsqlConnection(cs);
+                        await conn.OpenAsync(ct);
+                        await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA {schema} CASCADE", conn);
+                        await drop.ExecuteNonQueryAsync(ct);
+                    }
+                    Print("postgres (COPY, synchronous_commit=on)", pgResults);
+                }
+                else
+                {
+                    Console.WriteLine("postgres: skipped (no --pg and no HEARTH_TEST_PG)");
+                }
+                await using (var store = new SqliteLedgerStore(Path.Combine(dir, "critical.db")))
+                {
+                    var us = await LedgerBenchmark.CriticalPathMicrosecondsAsync(store, 7, 5_000, null, ct);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"critical path, queued (BeginRequest + Complete + enqueue): median {us:0.00} µs per request (bar ≤ 50 µs)"));
+                }
+                await using (var store = new SqliteLedgerStore(Path.Combine(dir, "critical-journal.db")))
+                {
+                    var us = await LedgerBenchmark.CriticalPathMicrosecondsAsync(store, 7, 5_000, Path.Combine(dir, "journal"), ct);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"critical path, journal durability (+ one pwrite of the entry, survives kill -9): median {us:0.00} µs per request (bar ≤ 50 µs)"));
+                }
+                return 0;
+            }
+            finally
+            {
+                try
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        });
+        return cmd;
+    }
+
+    private static void Print(string name, List<ThroughputResult> results)
+    {
+        var sorted = results.OrderBy(x => x.EntriesPerSecond).ToList();
+        var med = sorted[sorted.Count / 2];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name}: median {med.EntriesPerSecond:0} appends/s (bar ≥ 20,000) over {results.Count} runs [{string.Join(", ", sorted.Select(x => x.EntriesPerSecond.ToString("0", CultureInfo.InvariantCulture)))}]; " +
+            $"{med.Entries / (double)Math.Max(1, med.Batches):0} entries per commit; median commit wait {med.MedianCommitWaitMicroseconds / 1000:0.00} ms; " +
+            $"this process's CPU {med.CpuMicrosecondsPerEntry:0.0} µs per entry"));
     }
 }

@@ -1,0 +1,72 @@
+namespace Hearth.Ledger.Store;
+
+/// <summary>
+/// The one ledger schema, shared by SQLite and PostgreSQL. Columns hold amounts as IEEE-754 doubles, times as
+/// microseconds since the Unix epoch, hashes as lower-case hex. Migrations are numbered; the current version is the
+/// count of <see cref="Migrations"/>.
+/// </summary>
+internal static class LedgerSchema
+{
+    /// <summary>Entry columns in canonical order (the order inserts and selects use).</summary>
+    public static readonly string[] EntryColumns =
+    [
+        "seq", "entry_id", "ts_us", "node_id", "tenant", "api_key_id", "route", "backend", "model_id", "model_version",
+        "tokens_in", "tokens_out", "latency_ms", "cpu_seconds", "energy_wh", "energy_method", "energy_uncertainty",
+        "intensity_g_per_kwh", "intensity_source", "zone", "operational_g", "embodied_g", "water_l", "heat_wh",
+        "heat_reused_wh", "sci_g_per_request", "sci_g_per_1k_tokens", "prev_hash", "hash",
+    ];
+
+    public static readonly string EntryColumnList = string.Join(", ", EntryColumns);
+
+    /// <summary>Migration steps; <c>{0}</c> is the table-name prefix (empty for SQLite, <c>schema.</c> for PostgreSQL).</summary>
+    public static IReadOnlyList<string> Migrations(bool postgres)
+    {
+        var i64 = postgres ? "BIGINT" : "INTEGER";
+        var f64 = postgres ? "DOUBLE PRECISION" : "REAL";
+        return
+        [
+            $$"""
+            CREATE TABLE {0}ledger_entries (
+              seq {{i64}} PRIMARY KEY,
+              entry_id TEXT NOT NULL,
+              ts_us {{i64}} NOT NULL,
+              node_id TEXT NOT NULL,
+              tenant TEXT NOT NULL,
+              api_key_id TEXT NOT NULL,
+              route TEXT NOT NULL,
+              backend TEXT NOT NULL,
+              model_id TEXT NOT NULL,
+              model_version TEXT NOT NULL,
+              tokens_in {{i64}} NOT NULL,
+              tokens_out {{i64}} NOT NULL,
+              latency_ms {{f64}} NOT NULL,
+              cpu_seconds {{f64}} NOT NULL,
+              energy_wh {{f64}} NOT NULL,
+              energy_method TEXT NOT NULL,
+              energy_uncertainty {{f64}} NOT NULL,
+              intensity_g_per_kwh {{f64}} NOT NULL,
+              intensity_source TEXT NOT NULL,
+              zone TEXT NOT NULL,
+              operational_g {{f64}} NOT NULL,
+              embodied_g {{f64}} NOT NULL,
+              water_l {{f64}} NOT NULL,
+              heat_wh {{f64}} NOT NULL,
+              heat_reused_wh {{f64}} NOT NULL,
+              sci_g_per_request {{f64}} NOT NULL,
+              sci_g_per_1k_tokens {{f64}} NULL,
+              prev_hash TEXT NOT NULL,
+              hash TEXT NOT NULL
+            );
+            CREATE INDEX ledger_entries_ts ON {0}ledger_entries (ts_us);
+            CREATE TABLE {0}ledger_checkpoints (
+              seq {{i64}} PRIMARY KEY,
+              hash TEXT NOT NULL,
+              ts_us {{i64}} NOT NULL,
+              node_id TEXT NOT NULL,
+              public_key TEXT NOT NULL,
+              signature TEXT NOT NULL
+            );
+            """,
+        ];
+    }
+}
