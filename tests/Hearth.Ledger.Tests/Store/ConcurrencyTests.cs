@@ -15,7 +15,7 @@ public class ConcurrencyTests
             await using var a = new PostgresLedgerStore(Fixtures.PgConnectionString, schema);
             await using var b = new PostgresLedgerStore(Fixtures.PgConnectionString, schema);
             await Task.WhenAll(a.MigrateAsync(CancellationToken.None), b.MigrateAsync(CancellationToken.None));
-            var options = new LedgerStoreOptions { MaxBatchEntries = 16 };
+            var options = new LedgerStoreOptions { MaxBatchEntries = 16, Durability = LedgerDurability.GroupCommit };
             await using (var wa = new LedgerWriter(a, options, null, "replica-a"))
             await using (var wb = new LedgerWriter(b, options, null, "replica-b"))
             {
@@ -36,7 +36,7 @@ public class ConcurrencyTests
     [Fact]
     public async Task Writer_StoreFails_CallerGetsStoreException()
     {
-        await using var w = new LedgerWriter(new FailingStore(), new LedgerStoreOptions(), null, "n");
+        await using var w = new LedgerWriter(new FailingStore(), new LedgerStoreOptions { Durability = LedgerDurability.GroupCommit }, null, "n");
         var ex = await Assert.ThrowsAsync<LedgerStoreException>(() => w.AppendAsync(Fixtures.Entry(0), CancellationToken.None).AsTask());
         Assert.Contains("disk full", ex.Message, StringComparison.Ordinal);
     }

@@ -42,7 +42,7 @@ public class StoreRoundTripTests
     {
         await using var h = await StoreHarness.CreateAsync("sqlite");
         using var key = NodeKey.LoadOrCreate(h.Folder);
-        var options = new Hearth.Ledger.Options.LedgerStoreOptions { CheckpointEveryEntries = 50 };
+        var options = new Hearth.Ledger.Options.LedgerStoreOptions { CheckpointEveryEntries = 50, Durability = Hearth.Ledger.Options.LedgerDurability.GroupCommit };
         await using (var w = new LedgerWriter(h.Store, options, key, "node-a"))
         {
             var tasks = Enumerable.Range(0, 200).Select(i => w.AppendAsync(Fixtures.Entry(i), CancellationToken.None).AsTask()).ToArray();
