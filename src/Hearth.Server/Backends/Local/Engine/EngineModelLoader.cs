@@ -1,0 +1,64 @@
+using Hearth.Inference.Engine;
+using Hearth.Inference.Gguf;
+using Hearth.Server.Configuration;
+using Hearth.Server.Errors;
+
+namespace Hearth.Server.Backends.Local.Engine;
+
+/// <summary>Loads GGUF files with Hearth's in-process engine (<see cref="LoadedModel"/>).</summary>
+public sealed class EngineModelLoader : ILocalModelLoader
+{
+    public Task<ILocalModel> LoadAsync(ModelDescriptor model, LocalModelOptions options, CancellationToken cancellationToken) =>
+        Task.Run<ILocalModel>(() =>
+        {
+            var engineOptions = new EngineOptions
+            {
+                ContextLength = options.ContextLength,
+                MaxConcurrentSequences = options.ConcurrentSequencesPerModel,
+            };
+            if (options.Threads > 0)
+            {
+                engineOptions = engineOptions with { Threads = options.Threads };
+            }
+            try
+            {
+                return new EngineLocalModel(LoadedModel.Load(model.FilePath!, engineOptions));
+            }
+            catch (UnsupportedModelException e)
+            {
+                throw new ApiException(400, "invalid_request_error", $"Model '{model.Id}' cannot be run by Hearth's engine: {e.Message}", "model", "unsupported_model", e);
+            }
+            catch (GgufFormatException e)
+            {
+                throw new ApiException(400, "invalid_request_error", $"Model file of '{model.Id}' is not a valid GGUF file: {e.Message}", "model", "invalid_model_file", e);
+            }
+            catch (FileNotFoundException e)
+            {
+                throw new ApiException(404, "invalid_request_error", $"Model file of '{model.Id}' disappeared: {e.Message}", "model", "model_not_found", e);
+            }
+        }, cancellationToken);
+}
+
+/// <summary>A model loaded by the engine, as the server sees it.</summary>
+internal sealed class EngineLocalModel : ILocalModel
+{
+    private readonly LoadedModel _model;
+
+    public EngineLocalModel(LoadedModel model)
+    {
+        _model = model;
+        ChatClient = new EngineChatClient(model);
+        EmbeddingGenerator = new EngineEmbeddingGenerator(model);
+        Details = new LocalModelDetails(model.Info.Architecture, model.Info.ParameterCount, model.Info.QuantizationType.ToString(),
+            model.Info.ContextLength, model.Info.EmbeddingLength, model.ChatTemplate?.Source);
+    }
+
+    /// <summary>The file is memory-mapped: its size is what the model costs in memory (KV caches come on top per sequence).</summary>
+    public long ResidentBytes => _model.Info.FileBytes;
+
+    public LocalModelDetails Details { get; }
+    public Microsoft.Extensions.AI.IChatClient ChatClient { get; }
+    public Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>? EmbeddingGenerator { get; }
+
+    public void Dispose() => _model.Dispose();
+}

@@ -1,0 +1,266 @@
+using Hearth.Server.Configuration;
+using Hearth.Server.Errors;
+
+namespace Hearth.Server.Backends.Local;
+
+/// <summary>
+/// Loads local models on demand and keeps them: at most <c>MaxLoadedModels</c>, at most <c>MemoryCapBytes</c> in total, each
+/// unloaded after <c>KeepAliveSeconds</c> idle (least recently used idle model evicted first when a limit is hit). Per model, a
+/// scheduler runs up to <c>ConcurrentSequencesPerModel</c> generations and queues up to <c>QueueCapacity</c> more; beyond that
+/// <see cref="AcquireAsync"/> throws <see cref="QueueFullException"/> (429). Thread-safe.
+/// </summary>
+public sealed class LocalModelManager : IDisposable
+{
+    private readonly ILocalModelLoader _loader;
+    private readonly LocalModelOptions _options;
+    private readonly TimeProvider _time;
+    private readonly long _memoryCapBytes;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, ModelState> _models = new(StringComparer.Ordinal);
+    private readonly ITimer _sweeper;
+
+    public LocalModelManager(ILocalModelLoader loader, LocalModelOptions options, TimeProvider? timeProvider = null)
+    {
+        _loader = loader;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _memoryCapBytes = options.MemoryCapBytes > 0
+            ? options.MemoryCapBytes
+            : (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * 0.75);
+        var period = TimeSpan.FromSeconds(Math.Clamp(options.KeepAliveSeconds / 4.0, 0.5, 15));
+        _sweeper = _time.CreateTimer(_ => UnloadExpired(), null, period, period);
+    }
+
+    /// <summary>Waits for a sequence slot on the model (or throws 429 when its queue is full), loads it if needed, and returns a lease.</summary>
+    public async Task<LocalModelLease> AcquireAsync(ModelDescriptor model, CancellationToken cancellationToken)
+    {
+        ModelState state;
+        lock (_lock)
+        {
+            if (!_models.TryGetValue(model.Id, out state!))
+            {
+                state = new ModelState(model, _options.ConcurrentSequencesPerModel);
+                _models[model.Id] = state;
+            }
+            if (state.InFlight >= _options.ConcurrentSequencesPerModel + _options.QueueCapacity)
+            {
+                var retry = Math.Max(1, state.InFlight / Math.Max(1, _options.ConcurrentSequencesPerModel));
+                throw new QueueFullException(model.Id, _options.QueueCapacity, retry);
+            }
+            state.InFlight++;
+        }
+        var entered = false;
+        try
+        {
+            await state.Slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            entered = true;
+            var loaded = await EnsureLoadedAsync(state, cancellationToken).ConfigureAwait(false);
+            return new LocalModelLease(this, state, loaded);
+        }
+        catch
+        {
+            Release(state, entered);
+            throw;
+        }
+    }
+
+    private async Task<ILocalModel> EnsureLoadedAsync(ModelState state, CancellationToken cancellationToken)
+    {
+        Task<ILocalModel> loading;
+        lock (_lock)
+        {
+            if (state.Loading is null || state.Loading.IsFaulted || state.Loading.IsCanceled)
+            {
+                MakeRoom(state.Model.SizeBytes, state);
+                // Loading is not tied to one request: a cancelled first caller must not fail the others waiting for the same model.
+                state.Loading = Task.Run(() => _loader.LoadAsync(state.Model, _options, CancellationToken.None), CancellationToken.None);
+            }
+            loading = state.Loading;
+            state.Active++;
+        }
+        try
+        {
+            var model = await loading.WaitAsync(cancellationToken).ConfigureAwait(false);
+            lock (_lock)
+            {
+                state.Loaded = model;
+            }
+            return model;
+        }
+        catch
+        {
+            lock (_lock)
+            {
+                state.Active--;
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Evicts idle models (least recently used first) until one more model of <paramref name="bytes"/> fits. Caller holds the lock.</summary>
+    private void MakeRoom(long bytes, ModelState incoming)
+    {
+        while (true)
+        {
+            var loaded = _models.Values.Where(s => s != incoming && s.Loading is not null).ToList();
+            var used = loaded.Sum(s => s.Loaded?.ResidentBytes ?? s.Model.SizeBytes);
+            if (loaded.Count < _options.MaxLoadedModels && used + bytes <= _memoryCapBytes)
+            {
+                return;
+            }
+            var victim = loaded.Where(s => s.Active == 0).OrderBy(s => s.LastUsed).FirstOrDefault();
+            if (victim is null)
+            {
+                if (loaded.Count == 0)
+                {
+                    throw new ApiException(507, "server_error",
+                        $"Model '{incoming.Model.Id}' ({bytes:N0} bytes) does not fit the memory cap of {_memoryCapBytes:N0} bytes (Local:MemoryCapBytes).",
+                        "model", "insufficient_memory");
+                }
+                throw new ApiException(503, "server_error",
+                    $"All {loaded.Count} loaded models are busy and the limits (Local:MaxLoadedModels = {_options.MaxLoadedModels}, memory cap {_memoryCapBytes:N0} bytes) leave no room for '{incoming.Model.Id}'. Retry shortly.",
+                    "model", "no_capacity") { RetryAfterSeconds = 2 };
+            }
+            UnloadLocked(victim);
+        }
+    }
+
+    internal void Return(ModelState state)
+    {
+        lock (_lock)
+        {
+            state.Active--;
+            state.LastUsed = _time.GetUtcNow();
+            if (_options.KeepAliveSeconds == 0 && state.Active == 0)
+            {
+                UnloadLocked(state);
+            }
+        }
+        Release(state, entered: true);
+    }
+
+    private void Release(ModelState state, bool entered)
+    {
+        if (entered)
+        {
+            state.Slots.Release();
+        }
+        lock (_lock)
+        {
+            state.InFlight--;
+        }
+    }
+
+    private void UnloadLocked(ModelState state)
+    {
+        var model = state.Loaded;
+        state.Loaded = null;
+        state.Loading = null;
+        model?.Dispose();
+    }
+
+    /// <summary>Unloads models idle for longer than the keep-alive.</summary>
+    public void UnloadExpired()
+    {
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            foreach (var s in _models.Values)
+            {
+                if (s.Loading is not null && s.Active == 0 && now - s.LastUsed >= TimeSpan.FromSeconds(_options.KeepAliveSeconds))
+                {
+                    UnloadLocked(s);
+                }
+            }
+        }
+    }
+
+    /// <summary>Unloads a model now if it is idle (model deleted); returns false when it is in use.</summary>
+    public bool TryUnload(string id)
+    {
+        lock (_lock)
+        {
+            if (!_models.TryGetValue(id, out var s) || s.Loading is null)
+            {
+                return true;
+            }
+            if (s.Active > 0)
+            {
+                return false;
+            }
+            UnloadLocked(s);
+            return true;
+        }
+    }
+
+    /// <summary>Loaded models now (for <c>/api/ps</c> and metrics).</summary>
+    public IReadOnlyList<LoadedModelStatus> Loaded()
+    {
+        lock (_lock)
+        {
+            return [.. _models.Values.Where(s => s.Loaded is not null).Select(s => new LoadedModelStatus(
+                s.Model, s.Loaded!.ResidentBytes, s.Loaded.Details, s.Active,
+                s.Active > 0 ? null : s.LastUsed + TimeSpan.FromSeconds(_options.KeepAliveSeconds)))];
+        }
+    }
+
+    /// <summary>Requests waiting for a slot, per model id.</summary>
+    public IReadOnlyDictionary<string, int> QueueDepths()
+    {
+        lock (_lock)
+        {
+            return _models.Values.ToDictionary(s => s.Model.Id, s => Math.Max(0, s.InFlight - _options.ConcurrentSequencesPerModel + s.Slots.CurrentCount));
+        }
+    }
+
+    public void Dispose()
+    {
+        _sweeper.Dispose();
+        lock (_lock)
+        {
+            foreach (var s in _models.Values)
+            {
+                UnloadLocked(s);
+            }
+        }
+    }
+
+    internal sealed class ModelState(ModelDescriptor model, int slots)
+    {
+        public ModelDescriptor Model { get; } = model;
+        public SemaphoreSlim Slots { get; } = new(slots, slots);
+        public int InFlight { get; set; }
+        public int Active { get; set; }
+        public Task<ILocalModel>? Loading { get; set; }
+        public ILocalModel? Loaded { get; set; }
+        public DateTimeOffset LastUsed { get; set; }
+    }
+}
+
+/// <summary>A loaded model and one sequence slot on it; dispose to give the slot back and start the keep-alive clock.</summary>
+public sealed class LocalModelLease : IDisposable
+{
+    private readonly LocalModelManager _owner;
+    private readonly LocalModelManager.ModelState _state;
+    private int _disposed;
+
+    internal LocalModelLease(LocalModelManager owner, LocalModelManager.ModelState state, ILocalModel model)
+    {
+        _owner = owner;
+        _state = state;
+        Model = model;
+    }
+
+    public ILocalModel Model { get; }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _owner.Return(_state);
+        }
+    }
+}
+
+/// <summary>A loaded model's state.</summary>
+public sealed record LoadedModelStatus(ModelDescriptor Model, long ResidentBytes, LocalModelDetails Details, int ActiveSequences, DateTimeOffset? ExpiresAt);

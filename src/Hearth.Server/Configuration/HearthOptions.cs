@@ -1,0 +1,94 @@
+namespace Hearth.Server.Configuration;
+
+/// <summary>
+/// The node's whole configuration, bound from <c>$HEARTH_HOME/appsettings.json</c>, then environment variables
+/// <c>HEARTH__Section__Key</c>, then command-line overrides. Immutable; validated once at startup by <see cref="HearthOptionsValidator"/>.
+/// </summary>
+public sealed record HearthOptions
+{
+    /// <summary>Home folder (models, keys, settings). Default: <c>HEARTH_HOME</c>, else <c>~/.hearth</c>.</summary>
+    public string? Home { get; init; }
+
+    public ServerOptions Server { get; init; } = new();
+    public LocalModelOptions Local { get; init; } = new();
+    public List<UpstreamOptions> Upstreams { get; init; } = [];
+    public TelemetryOptions Telemetry { get; init; } = new();
+}
+
+/// <summary>HTTP listener and request limits.</summary>
+public sealed record ServerOptions
+{
+    public const int DefaultPort = 11435;
+
+    /// <summary>Address to bind; loopback by default so a fresh node is not exposed to the network.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>TCP port; 0 picks a free ephemeral port (tests).</summary>
+    public int Port { get; init; } = DefaultPort;
+
+    /// <summary>Largest accepted request body; larger bodies get 413.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 8 * 1024 * 1024;
+}
+
+/// <summary>Local GGUF models: loading, keep-alive, limits and the per-model scheduler.</summary>
+public sealed record LocalModelOptions
+{
+    /// <summary>How long an idle model stays loaded (Ollama's <c>keep_alive</c>); 0 unloads right after each request.</summary>
+    public int KeepAliveSeconds { get; init; } = 300;
+
+    /// <summary>At most this many models loaded at once (like <c>OLLAMA_MAX_LOADED_MODELS</c>); the least recently used idle one is evicted.</summary>
+    public int MaxLoadedModels { get; init; } = 2;
+
+    /// <summary>Cap on the summed file size of loaded models, in bytes; 0 means 75 % of the memory available to the process.</summary>
+    public long MemoryCapBytes { get; init; }
+
+    /// <summary>Sequences generated concurrently per loaded model.</summary>
+    public int ConcurrentSequencesPerModel { get; init; } = 4;
+
+    /// <summary>Requests allowed to wait per model beyond the running ones; more get 429 with <c>Retry-After</c>.</summary>
+    public int QueueCapacity { get; init; } = 32;
+
+    /// <summary>Compute threads per model; 0 uses the processor count.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Context length override; 0 uses the model's own.</summary>
+    public int ContextLength { get; init; }
+}
+
+/// <summary>An OpenAI-compatible upstream (OpenAI, vLLM, llama.cpp server, Ollama, another Hearth node).</summary>
+public sealed record UpstreamOptions
+{
+    /// <summary>Unique name used in logs, metrics and errors.</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>Base URL including the API prefix, e.g. <c>https://api.openai.com/v1</c> or <c>http://10.0.0.5:11435/v1</c>.</summary>
+    public string BaseUrl { get; init; } = "";
+
+    /// <summary>Bearer key sent upstream (optional).</summary>
+    public string? ApiKey { get; init; }
+
+    /// <summary>Model names served through this upstream: <c>"name"</c>, or <c>"name=upstream-model-id"</c> to rename.</summary>
+    public List<string> Models { get; init; } = [];
+
+    /// <summary>Whole-request timeout for non-streamed calls and for the wait for response headers when streaming.</summary>
+    public int TimeoutSeconds { get; init; } = 120;
+
+    /// <summary>TCP connect timeout.</summary>
+    public int ConnectTimeoutSeconds { get; init; } = 5;
+
+    /// <summary>Retries of a failed attempt (connection errors, 5xx, 429) — only before the first byte of a response is used.</summary>
+    public int MaxRetries { get; init; } = 2;
+
+    /// <summary>Circuit breaker: failures in the sampling window before the circuit opens.</summary>
+    public int BreakerMinimumThroughput { get; init; } = 4;
+
+    /// <summary>Circuit breaker: how long a broken upstream is skipped before one trial request.</summary>
+    public int BreakDurationSeconds { get; init; } = 15;
+}
+
+/// <summary>OpenTelemetry export.</summary>
+public sealed record TelemetryOptions
+{
+    /// <summary>OTLP endpoint (e.g. <c>http://127.0.0.1:4317</c>); traces are exported only when set.</summary>
+    public string? OtlpEndpoint { get; init; }
+}

@@ -1,0 +1,108 @@
+using System.Net;
+
+namespace Hearth.Server.Configuration;
+
+/// <summary>Checks <see cref="HearthOptions"/> once at startup; every problem names its configuration key.</summary>
+public static class HearthOptionsValidator
+{
+    public static void Validate(HearthOptions options)
+    {
+        var problems = new List<string>();
+        var s = options.Server;
+        if (s.Host != "localhost" && s.Host != "*" && !IPAddress.TryParse(s.Host, out _))
+        {
+            problems.Add($"Server:Host '{s.Host}' is not an IP address, 'localhost' or '*'.");
+        }
+        if (s.Port is < 0 or > 65535)
+        {
+            problems.Add($"Server:Port {s.Port} is outside 0..65535.");
+        }
+        if (s.MaxRequestBodyBytes < 1024)
+        {
+            problems.Add($"Server:MaxRequestBodyBytes {s.MaxRequestBodyBytes} is below 1024.");
+        }
+
+        var l = options.Local;
+        Positive(problems, "Local:MaxLoadedModels", l.MaxLoadedModels);
+        Positive(problems, "Local:ConcurrentSequencesPerModel", l.ConcurrentSequencesPerModel);
+        if (l.QueueCapacity < 0) { problems.Add($"Local:QueueCapacity {l.QueueCapacity} is negative."); }
+        if (l.KeepAliveSeconds < 0) { problems.Add($"Local:KeepAliveSeconds {l.KeepAliveSeconds} is negative."); }
+        if (l.MemoryCapBytes < 0) { problems.Add($"Local:MemoryCapBytes {l.MemoryCapBytes} is negative."); }
+        if (l.Threads < 0) { problems.Add($"Local:Threads {l.Threads} is negative."); }
+        if (l.ContextLength < 0) { problems.Add($"Local:ContextLength {l.ContextLength} is negative."); }
+
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var models = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Upstreams.Count; i++)
+        {
+            var u = options.Upstreams[i];
+            var key = $"Upstreams:{i}";
+            if (string.IsNullOrWhiteSpace(u.Name))
+            {
+                problems.Add($"{key}:Name is required.");
+            }
+            else if (!names.Add(u.Name))
+            {
+                problems.Add($"{key}:Name '{u.Name}' is used by two upstreams.");
+            }
+            if (!Uri.TryCreate(u.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                problems.Add($"{key}:BaseUrl '{u.BaseUrl}' is not an absolute http(s) URL.");
+            }
+            if (u.Models.Count == 0)
+            {
+                problems.Add($"{key}:Models is empty; list the model names this upstream serves.");
+            }
+            for (var m = 0; m < u.Models.Count; m++)
+            {
+                var (alias, remote) = UpstreamModelName.Parse(u.Models[m]);
+                if (alias.Length == 0 || remote.Length == 0)
+                {
+                    problems.Add($"{key}:Models:{m} '{u.Models[m]}' must be 'name' or 'name=upstream-model'.");
+                }
+                else if (models.TryGetValue(alias, out var other))
+                {
+                    problems.Add($"{key}:Models:{m} '{alias}' is also served by upstream '{other}'.");
+                }
+                else
+                {
+                    models[alias] = u.Name;
+                }
+            }
+            Positive(problems, key + ":TimeoutSeconds", u.TimeoutSeconds);
+            Positive(problems, key + ":ConnectTimeoutSeconds", u.ConnectTimeoutSeconds);
+            Positive(problems, key + ":BreakerMinimumThroughput", u.BreakerMinimumThroughput);
+            Positive(problems, key + ":BreakDurationSeconds", u.BreakDurationSeconds);
+            if (u.MaxRetries is < 0 or > 10)
+            {
+                problems.Add($"{key}:MaxRetries {u.MaxRetries} is outside 0..10.");
+            }
+        }
+        if (options.Telemetry.OtlpEndpoint is { } otlp && !Uri.TryCreate(otlp, UriKind.Absolute, out _))
+        {
+            problems.Add($"Telemetry:OtlpEndpoint '{otlp}' is not an absolute URL.");
+        }
+        if (problems.Count > 0)
+        {
+            throw new HearthConfigException(problems);
+        }
+    }
+
+    private static void Positive(List<string> problems, string key, int value)
+    {
+        if (value <= 0)
+        {
+            problems.Add($"{key} {value} must be positive.");
+        }
+    }
+}
+
+/// <summary>Parses an upstream model entry: <c>"name"</c> or <c>"name=upstream-model-id"</c>.</summary>
+public static class UpstreamModelName
+{
+    public static (string Alias, string Remote) Parse(string entry)
+    {
+        var eq = entry.IndexOf('=', StringComparison.Ordinal);
+        return eq < 0 ? (entry.Trim(), entry.Trim()) : (entry[..eq].Trim(), entry[(eq + 1)..].Trim());
+    }
+}

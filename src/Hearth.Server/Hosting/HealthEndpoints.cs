@@ -1,0 +1,40 @@
+using Hearth.Server.Backends;
+using Hearth.Server.Observability;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Hearth.Server.Hosting;
+
+/// <summary><c>/healthz</c> (process alive), <c>/readyz</c> (models folder readable), <c>/metrics</c> (Prometheus text).</summary>
+internal static class HealthEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app, ModelCatalog catalog, HearthMetrics metrics)
+    {
+        app.MapGet("/healthz", (HttpContext context) => Text(context, 200, "ok\n"));
+        app.MapGet("/readyz", (HttpContext context) =>
+        {
+            try
+            {
+                var count = catalog.List().Count;
+                return Text(context, 200, $"ready: {count} models\n");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return Text(context, 503, $"not ready: models folder '{catalog.ModelsDirectory}' unreadable: {e.Message}\n");
+            }
+        });
+        app.MapGet("/metrics", (HttpContext context) =>
+        {
+            context.Response.ContentType = PrometheusText.ContentType;
+            return context.Response.WriteAsync(metrics.Render(), context.RequestAborted);
+        });
+    }
+
+    private static Task Text(HttpContext context, int status, string body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(body, context.RequestAborted);
+    }
+}

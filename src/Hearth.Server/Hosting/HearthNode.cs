@@ -1,0 +1,156 @@
+using System.Net;
+using Hearth.Server.Auth;
+using Hearth.Server.Backends;
+using Hearth.Server.Backends.Local;
+using Hearth.Server.Configuration;
+using Hearth.Server.Http;
+using Hearth.Server.Observability;
+using Hearth.Server.Ollama;
+using Hearth.Server.OpenAi;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Hearth.Server.Hosting;
+
+/// <summary>
+/// A running Hearth node: Kestrel on the configured address, the OpenAI and Ollama APIs, health, metrics, auth.
+/// <c>hearth serve</c> and the tests start it the same way. Dispose to stop.
+/// </summary>
+public sealed class HearthNode : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TracerProvider? _tracing;
+
+    private HearthNode(WebApplication app, HearthOptions options, ModelCatalog catalog, ModelBackends backends, HearthMetrics metrics, ApiKeyStore keys, TracerProvider? tracing)
+    {
+        _app = app;
+        Options = options;
+        Catalog = catalog;
+        Backends = backends;
+        Metrics = metrics;
+        Keys = keys;
+        _tracing = tracing;
+        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal) + "/");
+    }
+
+    public HearthOptions Options { get; }
+    public ModelCatalog Catalog { get; }
+    public ModelBackends Backends { get; }
+    public HearthMetrics Metrics { get; }
+    public ApiKeyStore Keys { get; }
+
+    /// <summary>Where the node listens, e.g. <c>http://127.0.0.1:11435/</c> (the real port when 0 was configured).</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Builds and starts a node. Options must already be validated (see <see cref="HearthConfiguration.Load"/>).</summary>
+    public static async Task<HearthNode> StartAsync(HearthOptions options, Action<HearthNodeSetup>? configure = null, CancellationToken cancellationToken = default)
+    {
+        HearthOptionsValidator.Validate(options);
+        var setup = new HearthNodeSetup();
+        configure?.Invoke(setup);
+        var home = options.Home ?? HearthHome.Resolve();
+        options = options with { Home = home };
+        Directory.CreateDirectory(HearthHome.ModelsDirectory(home));
+
+        var metrics = new HearthMetrics();
+        var keys = new ApiKeyStore(HearthHome.KeysFile(home), setup.TimeProvider);
+        var catalog = new ModelCatalog(options, setup.TimeProvider);
+        var pipeline = new ChatPipelineBuilder().Use((inner, model) => new TelemetryChatClient(inner, model, metrics));
+        var userPipeline = setup.ChatPipeline;
+        pipeline.Use((inner, model) => userPipeline.Build(inner, model));
+        var loader = setup.LocalModelLoader ?? DefaultLocalModelLoader.Create();
+        var backends = new ModelBackends(options, pipeline, loader, setup.TimeProvider);
+        RegisterGauges(metrics, backends);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(setup.MinimumLogLevel);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = options.Server.MaxRequestBodyBytes;
+            switch (options.Server.Host)
+            {
+                case "localhost": k.ListenLocalhost(options.Server.Port); break;
+                case "*": k.ListenAnyIP(options.Server.Port); break;
+                default: k.Listen(IPAddress.Parse(options.Server.Host), options.Server.Port); break;
+            }
+        });
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton(keys);
+        builder.Services.AddRoutingCore();
+
+        var app = builder.Build();
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseRouting();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        new OpenAiEndpoints(catalog, backends, setup.TimeProvider).Map(app);
+        new OllamaEndpoints(catalog, backends, options, setup.TimeProvider).Map(app);
+        HealthEndpoints.Map(app, catalog, metrics);
+        foreach (var map in setup.Endpoints)
+        {
+            map(app);
+        }
+        app.MapFallback(context => throw new Errors.ApiException(404, "invalid_request_error",
+            $"No route {context.Request.Method} {context.Request.Path}. See docs/api.md for the endpoints.", null, "unknown_url"));
+
+        TracerProvider? tracing = null;
+        if (options.Telemetry.OtlpEndpoint is { } otlp)
+        {
+            tracing = Sdk.CreateTracerProviderBuilder()
+                .SetResourceBuilder(ResourceBuilder.CreateDefault().AddService("hearth"))
+                .AddSource(HearthTelemetry.SourceName, "Microsoft.AspNetCore")
+                .AddOtlpExporter(o => o.Endpoint = new Uri(otlp))
+                .Build();
+        }
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            tracing?.Dispose();
+            backends.Dispose();
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return new HearthNode(app, options, catalog, backends, metrics, keys, tracing);
+    }
+
+    private static void RegisterGauges(HearthMetrics metrics, ModelBackends backends)
+    {
+        metrics.Gauges.Add(() => new GaugeReading("hearth_queue_depth", "Requests waiting for a sequence slot, per local model.",
+            [.. (backends.Local?.QueueDepths() ?? new Dictionary<string, int>()).Select(kv => new GaugeSample("model", kv.Key, kv.Value))]));
+        metrics.Gauges.Add(() =>
+        {
+            var loaded = backends.Local?.Loaded() ?? [];
+            return new GaugeReading("hearth_loaded_models", "Local models loaded in memory.", [new GaugeSample(null, null, loaded.Count)]);
+        });
+        metrics.Gauges.Add(() => new GaugeReading("hearth_loaded_model_bytes", "Resident bytes of each loaded local model.",
+            [.. (backends.Local?.Loaded() ?? []).Select(l => new GaugeSample("model", l.Model.Id, l.ResidentBytes))]));
+    }
+
+    /// <summary>Completes when the node stops (Ctrl+C / SIGTERM or <see cref="DisposeAsync"/>).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        Backends.Dispose();
+        _tracing?.Dispose();
+    }
+}

@@ -1,0 +1,53 @@
+using Hearth.Server.Errors;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Hearth.Server.Http;
+
+/// <summary>
+/// Outermost middleware: turns exceptions into API-shaped errors, ends quietly when the client has gone (its request token
+/// cancelled, so generation already stopped), and counts requests and latency per route for <c>/metrics</c>.
+/// </summary>
+internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, Observability.HearthMetrics metrics, ILogger<ErrorHandlingMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            context.Response.StatusCode = 499; // nginx's "client closed request", for metrics only
+        }
+        catch (ApiException e)
+        {
+            await ErrorResponses.WriteAsync(context, e).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e)
+        {
+            await ErrorResponses.WriteAsync(context, new ApiException(e.StatusCode, "invalid_request_error", e.Message, null,
+                e.StatusCode == 413 ? "request_too_large" : "bad_request", e)).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogUnhandled(logger, context.Request.Path, e);
+            await ErrorResponses.WriteAsync(context, new ApiException(500, "server_error",
+                $"Internal error ({e.GetType().Name}): {e.Message}", null, "internal_error", e)).ConfigureAwait(false);
+        }
+        finally
+        {
+            var route = (context.GetEndpoint() as Microsoft.AspNetCore.Routing.RouteEndpoint)?.RoutePattern.RawText ?? "other";
+            metrics.Requests.Add(1, route, StatusText(context.Response.StatusCode));
+            metrics.RequestDuration.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, route);
+        }
+    }
+
+    private static readonly string[] s_codes = [.. Enumerable.Range(0, 600).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+
+    private static string StatusText(int code) => code is >= 0 and < 600 ? s_codes[code] : code.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled error on {Path}")]
+    private static partial void LogUnhandled(ILogger logger, string path, Exception exception);
+}

@@ -1,0 +1,65 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Hearth.Server.Backends;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
+
+namespace Hearth.Server.Http;
+
+/// <summary>Server-sent events (<c>data: {json}\n\n</c>, flushed per event) and NDJSON lines, written straight to the response pipe.</summary>
+internal static class StreamWriters
+{
+    public static void StartSse(HttpResponse response)
+    {
+        response.StatusCode = 200;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+    }
+
+    public static ValueTask<System.IO.Pipelines.FlushResult> WriteEventAsync<T>(HttpResponse response, T value, JsonTypeInfo<T> info, CancellationToken cancellationToken)
+    {
+        var pipe = response.BodyWriter;
+        pipe.Write("data: "u8);
+        using (var writer = new Utf8JsonWriter(pipe, JsonOutput.WriterOptions))
+        {
+            JsonSerializer.Serialize(writer, value, info);
+        }
+        pipe.Write("\n\n"u8);
+        return pipe.FlushAsync(cancellationToken);
+    }
+
+    public static ValueTask<System.IO.Pipelines.FlushResult> WriteDoneAsync(HttpResponse response, CancellationToken cancellationToken)
+    {
+        response.BodyWriter.Write("data: [DONE]\n\n"u8);
+        return response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    public static ValueTask<System.IO.Pipelines.FlushResult> WriteLineAsync(HttpResponse response, Action<Utf8JsonWriter> write, CancellationToken cancellationToken)
+    {
+        var pipe = response.BodyWriter;
+        using (var writer = new Utf8JsonWriter(pipe, JsonOutput.WriterOptions))
+        {
+            write(writer);
+        }
+        pipe.Write("\n"u8);
+        return pipe.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Copies <c>x-hearth-*</c> entries a pipeline stage put on a response into HTTP headers (before the body starts).</summary>
+    public static void CopyHearthHeaders(HttpResponse response, AdditionalPropertiesDictionary? properties)
+    {
+        if (properties is null || response.HasStarted)
+        {
+            return;
+        }
+        foreach (var (key, value) in properties)
+        {
+            if (key.StartsWith(HearthChatProperties.HeaderPrefix, StringComparison.OrdinalIgnoreCase) && value is not null)
+            {
+                response.Headers[key] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+    }
+}

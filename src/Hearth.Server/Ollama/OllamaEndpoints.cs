@@ -1,0 +1,251 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Hearth.Server.Backends;
+using Hearth.Server.Configuration;
+using Hearth.Server.Errors;
+using Hearth.Server.Http;
+using Hearth.Server.Ollama.Wire;
+using Hearth.Server.OpenAi;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.AI;
+
+namespace Hearth.Server.Ollama;
+
+/// <summary>
+/// The Ollama API: <c>/api/chat</c>, <c>/api/generate</c> (NDJSON streaming, on by default as in Ollama), <c>/api/embed</c>,
+/// <c>/api/tags</c>, <c>/api/ps</c>, <c>/api/show</c>, <c>/api/pull</c>, <c>/api/delete</c>, <c>/api/version</c>. Errors are <c>{"error":"..."}</c>.
+/// </summary>
+internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackends backends, HearthOptions options, TimeProvider time)
+{
+    /// <summary>Reported by <c>/api/version</c>: Hearth's own API version.</summary>
+    public const string Version = "0.1.0";
+
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/chat", ChatAsync);
+        app.MapPost("/api/generate", GenerateAsync);
+        app.MapPost("/api/embed", EmbedAsync);
+        app.MapGet("/api/tags", TagsAsync);
+        app.MapGet("/api/ps", PsAsync);
+        app.MapPost("/api/show", ShowAsync);
+        app.MapPost("/api/pull", PullAsync);
+        app.MapDelete("/api/delete", DeleteAsync);
+        app.MapGet("/api/version", async (HttpContext c) =>
+        {
+            c.Response.ContentType = "application/json";
+            await StreamWriters.WriteLineAsync(c.Response, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("version", Version);
+                w.WriteEndObject();
+            }, c.RequestAborted).ConfigureAwait(false);
+        });
+    }
+
+    private ModelDescriptor Resolve(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ApiException(400, "invalid_request_error", "model is required", "model");
+        }
+        return catalog.Find(name)
+            ?? (name.EndsWith(":latest", StringComparison.Ordinal) ? catalog.Find(name[..^7]) : null)
+            ?? throw new ApiException(404, "not_found_error", $"model '{name}' not found; available: {string.Join(", ", catalog.Ids())}", "model");
+    }
+
+    private string Now() => time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
+
+    private static void AddTenant(HttpContext context, ChatOptions options)
+    {
+        if (context.Items.TryGetValue(ApiKeyMiddleware.TenantItem, out var tenant) && tenant is string t)
+        {
+            (options.AdditionalProperties ??= [])[HearthChatProperties.Tenant] = t;
+        }
+    }
+
+    private async Task ChatAsync(HttpContext context)
+    {
+        var request = await HttpJson.ReadAsync(context, OllamaJsonContext.Default.OllamaChatRequest).ConfigureAwait(false);
+        var model = Resolve(request.Model);
+        var messages = OllamaMapping.ToChatMessages(request.Messages);
+        var options = OllamaMapping.ToChatOptions(request.Options, request.Format, request.Tools);
+        options.ModelId = model.RemoteId ?? model.Id;
+        AddTenant(context, options);
+        await RunAsync(context, model, messages, options, request.Stream != false, chat: true).ConfigureAwait(false);
+    }
+
+    private async Task GenerateAsync(HttpContext context)
+    {
+        var request = await HttpJson.ReadAsync(context, OllamaJsonContext.Default.OllamaGenerateRequest).ConfigureAwait(false);
+        var model = Resolve(request.Model);
+        if (string.IsNullOrEmpty(request.Prompt))
+        {
+            // Ollama: an empty prompt only loads the model.
+            await StreamWriters.WriteLineAsync(context.Response, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("model", model.Id);
+                w.WriteString("created_at", Now());
+                w.WriteString("response", "");
+                w.WriteBoolean("done", true);
+                w.WriteString("done_reason", "load");
+                w.WriteEndObject();
+            }, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+        var options = OllamaMapping.ToChatOptions(request.Options, request.Format, null);
+        options.ModelId = model.RemoteId ?? model.Id;
+        AddTenant(context, options);
+        List<ChatMessage> messages = [];
+        if (request.Raw == true)
+        {
+            options.AdditionalProperties![HearthChatProperties.RawPrompt] = true;
+        }
+        else if (!string.IsNullOrEmpty(request.System))
+        {
+            messages.Add(new ChatMessage(ChatRole.System, request.System));
+        }
+        messages.Add(new ChatMessage(ChatRole.User, request.Prompt));
+        await RunAsync(context, model, messages, options, request.Stream != false, chat: false).ConfigureAwait(false);
+    }
+
+    private async Task RunAsync(HttpContext context, ModelDescriptor model, List<ChatMessage> messages, ChatOptions options, bool stream, bool chat)
+    {
+        var client = backends.GetChatClient(model);
+        var ct = context.RequestAborted;
+        var started = Stopwatch.GetTimestamp();
+        var response = context.Response;
+        if (!stream)
+        {
+            var result = await client.GetResponseAsync(messages, options, ct).ConfigureAwait(false);
+            StreamWriters.CopyHearthHeaders(response, result.AdditionalProperties);
+            var calls = result.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()
+                .Select(c => (c.Name, OpenAiMessageMapping.ArgumentsJson(c))).ToList();
+            response.ContentType = "application/json";
+            await StreamWriters.WriteLineAsync(response, w => WriteLine(w, model.Id, chat, result.Text, calls, true,
+                result.FinishReason?.Value ?? "stop", result.Usage, started), ct).ConfigureAwait(false);
+            return;
+        }
+        await using var e = client.GetStreamingResponseAsync(messages, options, ct).GetAsyncEnumerator(ct);
+        var has = await e.MoveNextAsync().ConfigureAwait(false);
+        if (has)
+        {
+            StreamWriters.CopyHearthHeaders(response, e.Current.AdditionalProperties);
+        }
+        response.ContentType = "application/x-ndjson";
+        UsageDetails? usage = null;
+        string? finish = null;
+        var toolCalls = new SortedDictionary<int, (string Name, StringBuilder Arguments)>();
+        while (has)
+        {
+            var update = e.Current;
+            foreach (var c in update.Contents)
+            {
+                if (c is UsageContent u) { usage = u.Details; }
+                else if (c is FunctionCallContent call)
+                {
+                    var index = call.AdditionalProperties?.TryGetValue(HearthChatProperties.ToolCallIndex, out var i) == true && i is int idx ? idx : toolCalls.Count;
+                    if (!toolCalls.TryGetValue(index, out var acc))
+                    {
+                        acc = (call.Name, new StringBuilder());
+                        toolCalls[index] = acc;
+                    }
+                    if (acc.Name.Length == 0 && call.Name.Length > 0) { toolCalls[index] = acc = (call.Name, acc.Arguments); }
+                    acc.Arguments.Append(OpenAiMessageMapping.ArgumentsJson(call));
+                }
+            }
+            finish ??= update.FinishReason?.Value;
+            var text = update.Text;
+            if (text.Length > 0)
+            {
+                await StreamWriters.WriteLineAsync(response, w => WriteLine(w, model.Id, chat, text, null, false, null, null, started), ct).ConfigureAwait(false);
+            }
+            try
+            {
+                has = await e.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (ApiException error)
+            {
+                await StreamWriters.WriteLineAsync(response, w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("error", error.Message);
+                    w.WriteEndObject();
+                }, ct).ConfigureAwait(false);
+                return;
+            }
+        }
+        var calls2 = toolCalls.Values.Select(v => (v.Name, v.Arguments.ToString())).ToList();
+        await StreamWriters.WriteLineAsync(response, w => WriteLine(w, model.Id, chat, "", calls2, true, finish ?? "stop", usage, started), ct).ConfigureAwait(false);
+    }
+
+    private void WriteLine(Utf8JsonWriter w, string model, bool chat, string text, List<(string, string)>? calls, bool done, string? doneReason, UsageDetails? usage, long started)
+    {
+        w.WriteStartObject();
+        w.WriteString("model", model);
+        w.WriteString("created_at", Now());
+        if (chat)
+        {
+            w.WriteStartObject("message");
+            w.WriteString("role", "assistant");
+            w.WriteString("content", text);
+            if (calls is { Count: > 0 })
+            {
+                OllamaMapping.WriteToolCalls(w, calls);
+            }
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteString("response", text);
+        }
+        w.WriteBoolean("done", done);
+        if (done)
+        {
+            var totalNs = (long)(Stopwatch.GetElapsedTime(started).TotalMilliseconds * 1_000_000);
+            w.WriteString("done_reason", doneReason switch { "tool_calls" => "stop", null => "stop", var r => r });
+            w.WriteNumber("total_duration", totalNs);
+            w.WriteNumber("load_duration", 0);
+            w.WriteNumber("prompt_eval_count", usage?.InputTokenCount ?? 0);
+            w.WriteNumber("prompt_eval_duration", 0);
+            w.WriteNumber("eval_count", usage?.OutputTokenCount ?? 0);
+            w.WriteNumber("eval_duration", totalNs);
+        }
+        w.WriteEndObject();
+    }
+
+    private async Task EmbedAsync(HttpContext context)
+    {
+        var request = await HttpJson.ReadAsync(context, OllamaJsonContext.Default.OllamaEmbedRequest).ConfigureAwait(false);
+        var model = Resolve(request.Model);
+        if (request.Input is not { Count: > 0 and <= 2048 })
+        {
+            throw new ApiException(400, "invalid_request_error", "input must be a string or an array of 1..2048 strings", "input");
+        }
+        var started = Stopwatch.GetTimestamp();
+        var result = await backends.GetEmbeddingGenerator(model).GenerateAsync(request.Input,
+            new EmbeddingGenerationOptions { ModelId = model.RemoteId ?? model.Id, Dimensions = request.Dimensions }, context.RequestAborted).ConfigureAwait(false);
+        context.Response.ContentType = "application/json";
+        await StreamWriters.WriteLineAsync(context.Response, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("model", model.Id);
+            w.WriteStartArray("embeddings");
+            foreach (var embedding in result)
+            {
+                w.WriteStartArray();
+                foreach (var v in embedding.Vector.Span) { w.WriteNumberValue(v); }
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+            w.WriteNumber("total_duration", (long)(Stopwatch.GetElapsedTime(started).TotalMilliseconds * 1_000_000));
+            w.WriteNumber("load_duration", 0);
+            w.WriteNumber("prompt_eval_count", result.Usage?.InputTokenCount ?? 0);
+            w.WriteEndObject();
+        }, context.RequestAborted).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,199 @@
+using System.Text;
+using System.Text.Json;
+using Hearth.Server.Backends;
+using Hearth.Server.Errors;
+using Hearth.Server.Http;
+using Hearth.Server.OpenAi.Wire;
+using Microsoft.Extensions.AI;
+
+namespace Hearth.Server.OpenAi;
+
+/// <summary>OpenAI wire messages ↔ <see cref="ChatMessage"/> (both directions: the server edge and the upstream client).</summary>
+public static class OpenAiMessageMapping
+{
+    public static List<ChatMessage> ToChatMessages(List<ChatMessageWire>? wire, string param = "messages")
+    {
+        if (wire is null || wire.Count == 0)
+        {
+            throw ApiException.InvalidParameter(param, $"'{param}' must be a non-empty array of messages.");
+        }
+        var result = new List<ChatMessage>(wire.Count);
+        for (var i = 0; i < wire.Count; i++)
+        {
+            var m = wire[i] ?? throw ApiException.InvalidParameter($"{param}[{i}]", $"'{param}[{i}]' must be an object.");
+            var role = m.Role switch
+            {
+                "system" or "developer" => ChatRole.System,
+                "user" => ChatRole.User,
+                "assistant" => ChatRole.Assistant,
+                "tool" or "function" => ChatRole.Tool,
+                null => throw ApiException.InvalidParameter($"{param}[{i}].role", $"'{param}[{i}].role' is required."),
+                _ => throw ApiException.InvalidParameter($"{param}[{i}].role",
+                    $"'{param}[{i}].role' is '{m.Role}'; expected system, developer, user, assistant or tool."),
+            };
+            var contents = new List<AIContent>();
+            if (role == ChatRole.Tool)
+            {
+                if (string.IsNullOrEmpty(m.ToolCallId))
+                {
+                    throw ApiException.InvalidParameter($"{param}[{i}].tool_call_id", $"'{param}[{i}].tool_call_id' is required for tool messages.");
+                }
+                contents.Add(new FunctionResultContent(m.ToolCallId, m.Content ?? ""));
+            }
+            else if (m.Content is not null)
+            {
+                contents.Add(new TextContent(m.Content));
+            }
+            if (m.ToolCalls is { } calls)
+            {
+                foreach (var call in calls)
+                {
+                    contents.Add(ToFunctionCall(call.Id ?? "", call.Function?.Name ?? "", call.Function?.Arguments));
+                }
+            }
+            result.Add(new ChatMessage(role, contents) { AuthorName = m.Name });
+        }
+        return result;
+    }
+
+    public static FunctionCallContent ToFunctionCall(string id, string name, string? argumentsJson)
+    {
+        Dictionary<string, object?>? args = null;
+        if (!string.IsNullOrWhiteSpace(argumentsJson))
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(argumentsJson);
+                if (doc.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    args = [];
+                    foreach (var p in doc.RootElement.EnumerateObject())
+                    {
+                        args[p.Name] = p.Value.Clone();
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+                // Models do emit broken JSON; the raw text is kept below and forwarded unchanged.
+            }
+        }
+        var content = new FunctionCallContent(id, name, args);
+        if (argumentsJson is not null)
+        {
+            content.AdditionalProperties = new AdditionalPropertiesDictionary { [HearthChatProperties.RawArguments] = argumentsJson };
+        }
+        return content;
+    }
+
+    public static string ArgumentsJson(FunctionCallContent call)
+    {
+        if (call.AdditionalProperties?.TryGetValue(HearthChatProperties.RawArguments, out var raw) == true && raw is string s)
+        {
+            return s;
+        }
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
+        {
+            w.WriteStartObject();
+            foreach (var (key, value) in call.Arguments ?? new Dictionary<string, object?>())
+            {
+                w.WritePropertyName(key);
+                WriteValue(w, value);
+            }
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static void WriteValue(Utf8JsonWriter w, object? value)
+    {
+        switch (value)
+        {
+            case null: w.WriteNullValue(); break;
+            case JsonElement e: e.WriteTo(w); break;
+            case string s: w.WriteStringValue(s); break;
+            case bool b: w.WriteBooleanValue(b); break;
+            case int i: w.WriteNumberValue(i); break;
+            case long l: w.WriteNumberValue(l); break;
+            case double d: w.WriteNumberValue(d); break;
+            case float f: w.WriteNumberValue(f); break;
+            case decimal m: w.WriteNumberValue(m); break;
+            default: w.WriteStringValue(value.ToString()); break;
+        }
+    }
+
+    public static ChatMessageWire ToWire(ChatMessage message)
+    {
+        var wire = new ChatMessageWire { Role = message.Role.Value, Name = message.AuthorName };
+        StringBuilder? text = null;
+        foreach (var c in message.Contents)
+        {
+            switch (c)
+            {
+                case TextContent t:
+                    (text ??= new StringBuilder()).Append(t.Text);
+                    break;
+                case FunctionCallContent call:
+                    (wire.ToolCalls ??= []).Add(new ToolCallWire
+                    {
+                        Id = call.CallId, Type = "function",
+                        Function = new FunctionCallWire { Name = call.Name, Arguments = ArgumentsJson(call) },
+                    });
+                    break;
+                case FunctionResultContent result:
+                    wire.Role = "tool";
+                    wire.ToolCallId = result.CallId;
+                    (text ??= new StringBuilder()).Append(result.Result switch
+                    {
+                        null => "",
+                        string s => s,
+                        JsonElement e => e.GetRawText(),
+                        var o => o.ToString(),
+                    });
+                    break;
+            }
+        }
+        wire.Content = text?.ToString() ?? (wire.ToolCalls is null ? "" : null);
+        return wire;
+    }
+
+    /// <summary>The assistant text and tool calls of a response as one wire message.</summary>
+    public static ChatMessageWire ToAssistantWire(IList<ChatMessage> messages)
+    {
+        var wire = new ChatMessageWire { Role = "assistant" };
+        StringBuilder? text = null;
+        foreach (var m in messages)
+        {
+            foreach (var c in m.Contents)
+            {
+                if (c is TextContent t)
+                {
+                    (text ??= new StringBuilder()).Append(t.Text);
+                }
+                else if (c is FunctionCallContent call)
+                {
+                    (wire.ToolCalls ??= []).Add(new ToolCallWire
+                    {
+                        Id = call.CallId, Type = "function",
+                        Function = new FunctionCallWire { Name = call.Name, Arguments = ArgumentsJson(call) },
+                    });
+                }
+            }
+        }
+        wire.Content = text?.ToString() ?? (wire.ToolCalls is null ? "" : null);
+        return wire;
+    }
+
+    public static string? FinishReason(ChatFinishReason? reason) => reason?.Value;
+
+    public static ChatFinishReason? ToFinishReason(string? value) => value switch
+    {
+        null => null,
+        "stop" => ChatFinishReason.Stop,
+        "length" => ChatFinishReason.Length,
+        "tool_calls" or "function_call" => ChatFinishReason.ToolCalls,
+        "content_filter" => ChatFinishReason.ContentFilter,
+        _ => new ChatFinishReason(value),
+    };
+}

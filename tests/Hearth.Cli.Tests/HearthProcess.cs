@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Hearth.Cli.Tests;
+
+/// <summary>Runs the built <c>hearth</c> command (<c>dotnet hearth.dll ...</c>) as a newcomer would, with its own HEARTH_HOME.</summary>
+internal static class HearthProcess
+{
+    public static string HearthDll => Path.Combine(AppContext.BaseDirectory, "hearth.dll");
+
+    public static ProcessStartInfo StartInfo(string home, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(HearthDll);
+        foreach (var a in args) { psi.ArgumentList.Add(a); }
+        psi.Environment["HEARTH_HOME"] = home;
+        psi.Environment["NO_COLOR"] = "1";
+        return psi;
+    }
+
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string home, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(home, args))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"hearth {string.Join(' ', args)} did not finish in 90 s; stderr: {await stderr}");
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Imports the shared stories260K checkpoint into HOME/models with <c>hearth import llama2c</c>.</summary>
+    public static async Task ImportStoriesAsync(string home)
+    {
+        var models = Path.Combine(home, "models");
+        Directory.CreateDirectory(models);
+        var (code, _, err) = await RunAsync(home, "import", "llama2c",
+            TestSupport.TestData.File("models/stories260K/stories260K.bin"), TestSupport.TestData.File("models/stories260K/tok512.bin"),
+            "-o", Path.Combine(models, "stories260K.gguf"));
+        Assert.True(code == 0, "import failed: " + err);
+    }
+}

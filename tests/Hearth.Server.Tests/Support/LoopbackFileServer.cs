@@ -1,0 +1,98 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Hearth.Server.Tests.Support;
+
+/// <summary>
+/// A real HTTP file server on loopback for pull tests: <c>GET /f/NAME</c> with <c>Range: bytes=N-</c> support (206 + Content-Range),
+/// optional <c>/f/NAME.sha256</c> sidecar and ETag, and a mode that cuts the connection after some bytes of the first responses.
+/// </summary>
+internal sealed class LoopbackFileServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Dictionary<string, byte[]> _files = [];
+    private readonly Dictionary<string, string> _sidecars = [];
+    private readonly Dictionary<string, string> _etags = [];
+    private int _dropsLeft;
+
+    private LoopbackFileServer(WebApplication app) => _app = app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+    public List<string?> RangesSeen { get; } = [];
+    public int DropAfterBytes { get; set; } = 1000;
+
+    public void Add(string name, byte[] content, string? sidecar = null, string? etag = null)
+    {
+        _files[name] = content;
+        if (sidecar is not null) { _sidecars[name + ".sha256"] = sidecar; }
+        if (etag is not null) { _etags[name] = etag; }
+    }
+
+    /// <summary>The next <paramref name="count"/> file responses are cut off after <see cref="DropAfterBytes"/> bytes.</summary>
+    public void DropConnections(int count) => _dropsLeft = count;
+
+    public static async Task<LoopbackFileServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var server = new LoopbackFileServer(app);
+        app.MapGet("/f/{name}", server.ServeAsync);
+        await app.StartAsync();
+        server.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        return server;
+    }
+
+    private async Task ServeAsync(HttpContext context)
+    {
+        var name = (string)context.Request.RouteValues["name"]!;
+        if (_sidecars.TryGetValue(name, out var sidecar))
+        {
+            await context.Response.WriteAsync(sidecar + "  " + name[..^7] + "\n");
+            return;
+        }
+        if (!_files.TryGetValue(name, out var content))
+        {
+            context.Response.StatusCode = 404;
+            return;
+        }
+        var range = context.Request.Headers.Range.ToString();
+        lock (RangesSeen) { RangesSeen.Add(range.Length == 0 ? null : range); }
+        long from = 0;
+        if (range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-'))
+        {
+            from = long.Parse(range[6..^1], System.Globalization.CultureInfo.InvariantCulture);
+            if (from >= content.Length)
+            {
+                context.Response.StatusCode = 416;
+                context.Response.Headers.ContentRange = $"bytes */{content.Length}";
+                return;
+            }
+            context.Response.StatusCode = 206;
+            context.Response.Headers.ContentRange = $"bytes {from}-{content.Length - 1}/{content.Length}";
+        }
+        if (_etags.TryGetValue(name, out var etag)) { context.Response.Headers.ETag = etag; }
+        context.Response.ContentLength = content.Length - from;
+        if (Interlocked.Decrement(ref _dropsLeft) >= 0)
+        {
+            await context.Response.Body.WriteAsync(content.AsMemory((int)from, Math.Min(DropAfterBytes, content.Length - (int)from)));
+            await context.Response.Body.FlushAsync();
+            context.Abort();
+            return;
+        }
+        await context.Response.Body.WriteAsync(content.AsMemory((int)from));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
