@@ -87,7 +87,7 @@ internal static class GenerateCommands
             await stdout.WriteLineAsync();
             var decodeRate = generated > 1 ? (generated - 1) / (totalSeconds - firstTokenSeconds) : 0;
             await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"[{loaded.Info.Id} {loaded.Info.Architecture} {loaded.Info.QuantizationType}, {loaded.Options.Threads} threads] load {loadSeconds:F2} s; " +
+                $"[{loaded.Info.Id} {loaded.Info.Architecture} {loaded.Info.QuantizationLabel}, {loaded.Options.Threads} threads] load {loadSeconds:F2} s; " +
                 $"prompt {promptTokens.Length} tokens: {promptTokens.Length / firstTokenSeconds:F1} tok/s (incl. first token); " +
                 $"generated {generated} tokens: {decodeRate:F1} tok/s; finish: {finish?.ToString().ToLowerInvariant() ?? "none"}"));
             return 0;

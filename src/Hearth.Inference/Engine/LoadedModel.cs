@@ -78,7 +78,7 @@ public sealed partial class LoadedModel : IDisposable
             pool = new ComputePool(options.Threads);
             var transformer = new DecoderTransformer(hp, weights, pool, options.PrefillBatchTokens, context);
             var (template, templateError) = ReadTemplate(file);
-            var info = new ModelInfo(file.FilePath, hp.Architecture, file.Tensors.Sum(t => t.ElementCount), context, hp.ContextLength, hp.EmbeddingLength, file.FileBytes, DominantType(file));
+            var info = new ModelInfo(file.FilePath, hp.Architecture, file.Tensors.Sum(t => t.ElementCount), context, hp.ContextLength, hp.EmbeddingLength, file.FileBytes, ModelFileType.Read(file));
             return new LoadedModel(file, pool, transformer, tokenizer, template, templateError, info, options);
         }
         catch
@@ -141,12 +141,4 @@ public sealed partial class LoadedModel : IDisposable
             return (null, e.Message);
         }
     }
-
-    private static GgmlType DominantType(GgufFile file) =>
-        file.Tensors.Where(t => t.Dimensions.Length >= 2)
-            .GroupBy(t => t.Type)
-            .OrderByDescending(g => g.Sum(t => t.ByteSize))
-            .Select(g => g.Key)
-            .DefaultIfEmpty(GgmlType.F32)
-            .First();
 }

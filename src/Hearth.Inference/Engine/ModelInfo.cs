@@ -8,7 +8,7 @@ public sealed class ModelInfo
 {
     private readonly Lazy<string> _sha256;
 
-    internal ModelInfo(string filePath, string architecture, long parameterCount, int contextLength, int trainedContextLength, int embeddingLength, long fileBytes, GgmlType quantizationType)
+    internal ModelInfo(string filePath, string architecture, long parameterCount, int contextLength, int trainedContextLength, int embeddingLength, long fileBytes, (string Label, GgmlType Type) quantization)
     {
         FilePath = filePath;
         Id = Path.GetFileNameWithoutExtension(filePath);
@@ -18,7 +18,8 @@ public sealed class ModelInfo
         TrainedContextLength = trainedContextLength;
         EmbeddingLength = embeddingLength;
         FileBytes = fileBytes;
-        QuantizationType = quantizationType;
+        QuantizationType = quantization.Type;
+        QuantizationLabel = quantization.Label;
         _sha256 = new Lazy<string>(() =>
         {
             using var stream = File.OpenRead(filePath);
@@ -47,8 +48,14 @@ public sealed class ModelInfo
 
     public long FileBytes { get; }
 
-    /// <summary>The tensor type holding most weight bytes (e.g. Q8_0).</summary>
+    /// <summary>
+    /// The main weight type the file declares in <c>general.file_type</c> (Q4_K for a Q4_K_M mix); without that key, the tensor
+    /// type holding most weight bytes.
+    /// </summary>
     public GgmlType QuantizationType { get; }
+
+    /// <summary>The quantization as llama.cpp names it, e.g. <c>Q4_K_M</c>, <c>Q8_0</c> (same sources as <see cref="QuantizationType"/>).</summary>
+    public string QuantizationLabel { get; }
 
     /// <summary>Lower-case hex SHA-256 of the file, computed on first use (reads the whole file).</summary>
     public string FileSha256 => _sha256.Value;

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using Hearth.Inference.Engine;
 using Hearth.Inference.Kernels;
 using Hearth.Inference.Models.Blocks;
@@ -9,7 +10,8 @@ namespace Hearth.Inference.Models;
 /// The forward pass shared by the Llama-like architectures: embedding lookup, then per block pre-RMSNorm → Q/K/V (+bias) →
 /// RoPE → causal GQA attention over the sequence's KV cache → output projection → residual, RMSNorm → SwiGLU FFN → residual;
 /// final RMSNorm and classifier. A batch of T tokens moves through the blocks as a [T × dim] matrix, so every projection is one
-/// matrix-matrix <see cref="MatMul.Multiply"/>; attention runs in parallel over (token, head) pairs on the <see cref="ComputePool"/>.
+/// matrix-matrix <see cref="MatMul"/> product; Q/K/V share one fused call and gate/up another (the activations are quantized
+/// once and the threads forked once per group), so a block makes 4 matmul calls, not 7; attention runs in parallel over (token, head) pairs on the <see cref="ComputePool"/>.
 /// Not thread-safe: one forward step at a time per instance (it owns the scratch buffers).
 /// </summary>
 internal sealed unsafe class DecoderTransformer
@@ -81,6 +83,8 @@ internal sealed unsafe class DecoderTransformer
         }
     }
 
+    // Hot paths are compiled fully optimised at once (no tier-0 code or on-stack replacement during the first requests).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardBatch(ReadOnlySpan<int> tokens, KvCache cache)
     {
         var t = tokens.Length;
@@ -111,9 +115,7 @@ internal sealed unsafe class DecoderTransformer
 
             // Attention.
             RmsNorm.ApplyRows(x, t, lw.AttentionNorm, _hp.RmsNormEpsilon, xb);
-            MatMul.Multiply(lw.Query, xb, t, q, _pool);
-            MatMul.Multiply(lw.Key, xb, t, k, _pool);
-            MatMul.Multiply(lw.Value, xb, t, v, _pool);
+            MatMul.Multiply(lw.Query, lw.Key, lw.Value, xb, t, q, k, v, _pool);   // x quantized once, one fork/join
             for (var i = 0; i < t; i++)
             {
                 var qi = q.Slice(i * qDim, qDim);
@@ -152,8 +154,7 @@ internal sealed unsafe class DecoderTransformer
 
             // Feed-forward.
             RmsNorm.ApplyRows(x, t, lw.FeedForwardNorm, _hp.RmsNormEpsilon, xb);
-            MatMul.Multiply(lw.Gate, xb, t, gate, _pool);
-            MatMul.Multiply(lw.Up, xb, t, up, _pool);
+            MatMul.Multiply(lw.Gate, lw.Up, xb, t, gate, up, _pool);
             SwiGlu.Apply(gate, up);
             MatMul.Multiply(lw.Down, gate, t, xb, _pool);
             TensorPrimitives.Add(x, xb, x);
@@ -208,6 +209,7 @@ internal sealed unsafe class DecoderTransformer
             _startPosition = startPosition;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int start, int end, int worker)
         {
             var hp = _owner._hp;

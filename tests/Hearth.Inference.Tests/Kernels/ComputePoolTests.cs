@@ -47,6 +47,68 @@ public class ComputePoolTests
         public void Run(int start, int end, int worker) => Interlocked.Add(ref Items, end - start);
     }
 
+    /// <summary>The caller's chunk waits until a worker has claimed a chunk; the worker then "loses its core" for StallMs.</summary>
+    private sealed class StallingBody(int stallMs) : IParallelBody
+    {
+        private int _workerStarted;
+        public int Items;
+        public int MaxWorker;
+
+        public void Run(int start, int end, int worker)
+        {
+            if (worker != 0)
+            {
+                MaxWorker = Math.Max(MaxWorker, worker);
+                Volatile.Write(ref _workerStarted, 1);
+                Thread.Sleep(stallMs);
+            }
+            else
+            {
+                var deadline = DateTime.UtcNow.AddSeconds(5);
+                while (Volatile.Read(ref _workerStarted) == 0 && DateTime.UtcNow < deadline)
+                {
+                    Thread.SpinWait(20);
+                }
+            }
+            Interlocked.Add(ref Items, end - start);
+        }
+    }
+
+    [Fact]
+    public void For_WorkerStalledMidChunk_CompletesThenRunsNextCallsOnCaller()
+    {
+        using var pool = new ComputePool(2);
+        var stalled = new StallingBody(60);
+        pool.For(4, stalled);
+        Assert.Equal(4, stalled.Items);
+        Assert.Equal(1, stalled.MaxWorker);
+        Assert.InRange(pool.InlineCallsLeft, 1, 4096);
+
+        var next = new CountingBody(100);
+        pool.For(100, next);
+        Assert.All(next.Hits, h => Assert.Equal(1, h));
+        Assert.Equal(0, next.MaxWorker);   // degraded: the caller ran it alone
+    }
+
+    [Fact]
+    public void For_AfterBackoff_ReturnsToParallelAndNestedCallsStayInline()
+    {
+        using var pool = new ComputePool(2);
+        pool.For(4, new StallingBody(60));
+        var nested = new NestedBody(pool);
+        pool.For(2, nested);   // inline during the back-off; the nested For must not deadlock
+        Assert.All(nested.Inner.Hits, h => Assert.Equal(1, h));   // one inline Run of the whole range
+        while (pool.InlineCallsLeft > 0)
+        {
+            pool.For(10, new NoopBody());
+        }
+        var punctual = new StallingBody(0);
+        pool.For(4, punctual);
+        Assert.Equal(4, punctual.Items);
+        Assert.Equal(1, punctual.MaxWorker);   // a worker took part again
+        Assert.Equal(0, pool.InlineCallsLeft);
+    }
+
     [Theory]
     [InlineData(1, 1)]
     [InlineData(2, 1)]

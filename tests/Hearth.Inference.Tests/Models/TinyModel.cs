@@ -19,6 +19,7 @@ internal sealed class TinyModel
     public float RopeBase { get; init; } = 10000f;
     public bool Tied { get; init; }
     public string? ChatTemplate { get; init; }
+    public uint? FileType { get; init; }
     public int Seed { get; init; } = 1;
 
     public Dictionary<string, float[]> Weights { get; } = [];
@@ -66,6 +67,10 @@ internal sealed class TinyModel
         if (ChatTemplate is not null)
         {
             w.Add(GgufNames.ChatTemplate, ChatTemplate);
+        }
+        if (FileType is { } fileType)
+        {
+            w.Add(GgufNames.FileType, fileType);
         }
 
         void Tensor(string name, int rows, int cols, float scale = 0.3f, float offset = 0f)

@@ -34,10 +34,11 @@ public static class EngineBenchmark
         var prefillCpu = new List<double>();
         var decodeCpu = new List<double>();
         using var process = Process.GetCurrentProcess();
+        var cache = model.CreateCache(needed);   // one cache reused by every run: no dead caches inflate the working set
         for (var run = 0; run < options.WarmupRuns + options.Runs; run++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var cache = model.CreateCache(needed);
+            cache.Length = 0;
             var cpuStart = process.TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             model.ForwardUnlocked(prompt, cache, logits, default);
@@ -68,7 +69,7 @@ public static class EngineBenchmark
         return new EngineBenchmarkResult
         {
             ModelId = model.Info.Id,
-            QuantizationType = model.Info.QuantizationType.ToString(),
+            QuantizationType = model.Info.QuantizationLabel,
             Threads = model.Pool.ThreadCount,
             PromptTokens = options.PromptTokens,
             GenerateTokens = options.GenerateTokens,

@@ -13,7 +13,7 @@ public sealed record EngineBenchmarkOptions
     public int Runs { get; init; } = 5;
 
     /// <summary>Unmeasured runs first (JIT tiering, page faults of the mapping).</summary>
-    public int WarmupRuns { get; init; } = 1;
+    public int WarmupRuns { get; init; } = 2;
 
     /// <summary>How long the memory-bandwidth probe streams.</summary>
     public TimeSpan BandwidthProbeDuration { get; init; } = TimeSpan.FromSeconds(1);

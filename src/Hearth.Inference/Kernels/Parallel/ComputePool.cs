@@ -50,6 +50,11 @@ public sealed class ComputePool : IDisposable
     private readonly Lock _forLock = new();
     private readonly long _idleSpinTicks;
     private readonly long _joinSpinTicks = Stopwatch.Frequency / 10_000; // 100 µs
+    private readonly long _lateSlackTicks = Stopwatch.Frequency / 5_000;  // 200 µs
+    private readonly SemaphoreSlim _joinSignal = new(0);
+    private PaddedInt _joinWaiting;   // 1 while the caller blocks in the join; the worker finishing a chunk releases it
+    private int _inlineCallsLeft;     // after a late worker: calls that run on the caller alone
+    private int _lateStrikes;         // consecutive late joins (backoff exponent)
     private IParallelBody? _body;
     private int[] _bounds = new int[64];
     private PaddedLong _ticket;
@@ -106,6 +111,14 @@ public sealed class ComputePool : IDisposable
         }
         lock (_forLock)
         {
+            if (_inlineCallsLeft > 0)
+            {
+                // A worker was recently descheduled while holding a chunk (an oversubscribed machine): until the back-off
+                // ends, the caller runs jobs alone, which costs at most the parallel speed-up instead of a time slice per join.
+                _inlineCallsLeft--;
+                RunInline(count, body);
+                return;
+            }
             int chunks = PlanChunks(count, Math.Max(1, minChunk));
             _body = body;
             _error = null;
@@ -125,6 +138,8 @@ public sealed class ComputePool : IDisposable
             }
             t_running = this;
             int own;
+            long started = Stopwatch.GetTimestamp();
+            long ownDone;
             try
             {
                 own = RunChunks(generation, null);
@@ -132,14 +147,50 @@ public sealed class ComputePool : IDisposable
             finally
             {
                 t_running = null;
+                ownDone = Stopwatch.GetTimestamp();
             }
             WaitForChunks(chunks - own);
+            NoteJoin(ownDone - started, Stopwatch.GetTimestamp() - ownDone);
             _body = null;
             var error = _error;
             _error = null;
             error?.Throw();
         }
     }
+
+    private void RunInline(int count, IParallelBody body)
+    {
+        t_running = this;   // a nested For runs inline too
+        try
+        {
+            body.Run(0, count, 0);
+        }
+        finally
+        {
+            t_running = null;
+        }
+    }
+
+    /// <summary>
+    /// Late-worker detection. In a quiet join the caller waits at most about one chunk (≤ its own work); a wait well beyond
+    /// that means a worker lost its core mid-chunk. Each late join in a row doubles the number of following calls run on the
+    /// caller alone (16, 32, … 4096); a punctual join resets the back-off.
+    /// </summary>
+    private void NoteJoin(long ownTicks, long waitTicks)
+    {
+        if (waitTicks > (2 * ownTicks) + _lateSlackTicks)
+        {
+            _lateStrikes = Math.Min(_lateStrikes + 1, 9);
+            _inlineCallsLeft = 8 << _lateStrikes;
+        }
+        else
+        {
+            _lateStrikes = 0;
+        }
+    }
+
+    /// <summary>Calls that will run on the caller alone because a worker was recently late (0 when running in parallel).</summary>
+    internal int InlineCallsLeft => _inlineCallsLeft;
 
     /// <summary>
     /// Splits [0, count) into about <see cref="ChunksPerThread"/> equal chunks per thread (at least <paramref name="minChunk"/>
@@ -167,8 +218,8 @@ public sealed class ComputePool : IDisposable
 
     /// <summary>
     /// Join: by the time the caller finds no chunk left to claim, every chunk is claimed; wait until the workers have
-    /// finished <paramref name="workerChunks"/> of them. Spins (normally microseconds), yielding only if a worker was
-    /// descheduled mid-chunk, so an oversubscribed machine does not burn a core.
+    /// finished <paramref name="workerChunks"/> of them. Spins for 100 µs (a quiet join takes microseconds), then blocks until a
+    /// worker finishes a chunk, so a caller whose worker was descheduled mid-chunk does not burn the core that worker needs.
     /// </summary>
     private void WaitForChunks(int workerChunks)
     {
@@ -184,12 +235,35 @@ public sealed class ComputePool : IDisposable
             {
                 return;
             }
-            Thread.SpinWait(8);
-            if (Stopwatch.GetTimestamp() - start > _joinSpinTicks)
+            if (Stopwatch.GetTimestamp() - start <= _joinSpinTicks)
             {
-                Thread.Yield();
+                Thread.SpinWait(8);
+                continue;
             }
+            // A worker is still in a chunk after the spin budget (descheduled, or a long prefill chunk): block instead of
+            // competing for the core it needs. Announce (full fence), re-check, then wait; the worker that finishes a chunk
+            // and sees the flag claims it and releases exactly once.
+            Interlocked.Exchange(ref _joinWaiting.Value, 1);
+            if (WorkerChunksDone() >= workerChunks)
+            {
+                if (Interlocked.Exchange(ref _joinWaiting.Value, 0) == 0)
+                {
+                    _joinSignal.Wait();   // a worker claimed the flag: consume its release
+                }
+                return;
+            }
+            _joinSignal.Wait();
         }
+    }
+
+    private int WorkerChunksDone()
+    {
+        int done = 0;
+        foreach (var w in _workers)
+        {
+            done += Volatile.Read(ref w.Completed.Value) - w.Base;
+        }
+        return done;
     }
 
     /// <summary>Claims and runs chunks of job <paramref name="generation"/> until none is left; returns how many it ran.</summary>
@@ -223,6 +297,11 @@ public sealed class ComputePool : IDisposable
             {
                 // Publish completion (release): the body's writes are visible before the caller sees the count.
                 Volatile.Write(ref worker.Completed.Value, worker.Completed.Value + 1);
+                Interlocked.MemoryBarrier();   // the count is visible before we look at the caller's flag (Dekker with WaitForChunks)
+                if (Volatile.Read(ref _joinWaiting.Value) == 1 && Interlocked.Exchange(ref _joinWaiting.Value, 0) == 1)
+                {
+                    _joinSignal.Release();
+                }
             }
         }
     }
@@ -311,6 +390,7 @@ public sealed class ComputePool : IDisposable
         {
             w.Signal.Dispose();
         }
+        _joinSignal.Dispose();
         Workspace.Dispose();
     }
 }

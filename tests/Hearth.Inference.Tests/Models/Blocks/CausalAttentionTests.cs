@@ -54,6 +54,55 @@ public sealed class CausalAttentionTests
         }
     }
 
+    [Theory]
+    [InlineData(8, 1)]
+    [InlineData(16, 37)]
+    [InlineData(40, 5)]
+    [InlineData(64, 70)]
+    [InlineData(72, 3)]
+    [InlineData(128, 9)]
+    public void Compute_F32VectorHeadSizes_MatchesNaiveAttention(int headDim, int positions)
+    {
+        const int kvHeads = 3, kvHead = 2;
+        var random = new Random(headDim * 100 + positions);
+        float Next() => (float)((random.NextDouble() * 2) - 1);
+        var kvDim = kvHeads * headDim;
+        var cache = new KvCache(2, positions + 1, kvDim, KvCacheElementType.F32);
+        var keys = new float[positions][];
+        var values = new float[positions][];
+        for (var p = 0; p < positions; p++)
+        {
+            keys[p] = Enumerable.Range(0, kvDim).Select(_ => Next() * 3).ToArray();
+            values[p] = Enumerable.Range(0, kvDim).Select(_ => Next()).ToArray();
+            cache.Store(1, p, keys[p], values[p]);
+        }
+        var query = Enumerable.Range(0, headDim).Select(_ => Next()).ToArray();
+        var scale = 1f / MathF.Sqrt(headDim);
+        var scores = new double[positions];
+        for (var p = 0; p < positions; p++)
+        {
+            for (var d = 0; d < headDim; d++)
+            {
+                scores[p] += (double)query[d] * keys[p][(kvHead * headDim) + d] * scale;
+            }
+        }
+        var max = scores.Max();
+        var weights = scores.Select(x => Math.Exp(x - max)).ToArray();
+        var sum = weights.Sum();
+
+        var output = Enumerable.Repeat(float.NaN, headDim).ToArray();   // the kernel must overwrite, not accumulate
+        CausalAttention.Compute(query, cache, 1, kvHead, positions, scale, new float[positions + 3], new float[headDim], output);
+        for (var d = 0; d < headDim; d++)
+        {
+            var expected = 0.0;
+            for (var p = 0; p < positions; p++)
+            {
+                expected += weights[p] / sum * values[p][(kvHead * headDim) + d];
+            }
+            Assert.Equal(expected, output[d], 1e-5);
+        }
+    }
+
     [Fact]
     public void Compute_SinglePosition_ReturnsItsValue()
     {
