@@ -95,6 +95,8 @@ internal static class ServerCommands
                 var models = node.Catalog.List();
                 Console.Out.WriteLine($"Hearth listening on {node.BaseAddress} (OpenAI: {node.BaseAddress}v1, Ollama: {node.BaseAddress}api)");
                 Console.Out.WriteLine($"{models.Count} models ({string.Join(", ", models.Select(m => m.Id))}); models folder {node.Catalog.ModelsDirectory}");
+                Console.Out.WriteLine($"Ledger: {node.Ledger.Options.Store.Kind} {(node.Ledger.Options.Store.Kind == Hearth.Ledger.Options.LedgerStoreKind.Sqlite ? node.Ledger.Options.Store.Connection : node.Ledger.Options.Store.Schema)}, {node.Ledger.Options.Store.Durability} durability; "
+                    + (node.Router.IsAvailable ? "model 'hearth/auto' routes " + (options.Routing is null ? "with policy local-only over the local models." : $"with default policy {options.Routing.DefaultPolicy}.") : "no 'hearth/auto' (no local model, no Routing section)."));
                 Console.Out.WriteLine(node.Keys.IsAuthRequired ? "API keys required." : "No API keys exist: authentication is off (create one with 'hearth keys create').");
                 Console.Out.Flush();
                 try

@@ -1,3 +1,6 @@
+using Hearth.Ledger.Options;
+using Hearth.Routing.Policies;
+
 namespace Hearth.Server.Configuration;
 
 /// <summary>
@@ -13,6 +16,18 @@ public sealed record HearthOptions
     public LocalModelOptions Local { get; init; } = new();
     public List<UpstreamOptions> Upstreams { get; init; } = [];
     public TelemetryOptions Telemetry { get; init; } = new();
+
+    /// <summary>
+    /// The carbon ledger every request is metered into. A relative SQLite <c>Store:Connection</c> is resolved under
+    /// <c>$HEARTH_HOME/ledger</c>; the default is <c>$HEARTH_HOME/ledger/ledger.db</c> with journal durability.
+    /// </summary>
+    public LedgerOptions Ledger { get; init; } = new() { Store = new LedgerStoreOptions { Connection = "ledger.db" } };
+
+    /// <summary>
+    /// The hybrid router behind <c>model: "hearth/auto"</c>. Null (no <c>Routing</c> section): policy <c>local-only</c> over the
+    /// local models (smallest file = small tier, largest = large tier) — see docs/server.md, "Routing".
+    /// </summary>
+    public RoutingOptions? Routing { get; init; }
 }
 
 /// <summary>HTTP listener and request limits.</summary>
@@ -84,6 +99,12 @@ public sealed record UpstreamOptions
 
     /// <summary>Circuit breaker: how long a broken upstream is skipped before one trial request.</summary>
     public int BreakDurationSeconds { get; init; } = 15;
+
+    /// <summary>Ledger: active parameters (billions) of the upstream's models, for the remote energy estimate.</summary>
+    public double ActiveParamsBillions { get; init; } = 70;
+
+    /// <summary>Ledger: the provider's PUE for the remote energy estimate.</summary>
+    public double ProviderPue { get; init; } = 1.2;
 }
 
 /// <summary>OpenTelemetry export.</summary>

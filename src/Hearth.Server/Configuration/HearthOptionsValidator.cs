@@ -73,9 +73,32 @@ public static class HearthOptionsValidator
             Positive(problems, key + ":ConnectTimeoutSeconds", u.ConnectTimeoutSeconds);
             Positive(problems, key + ":BreakerMinimumThroughput", u.BreakerMinimumThroughput);
             Positive(problems, key + ":BreakDurationSeconds", u.BreakDurationSeconds);
+            if (u.ActiveParamsBillions is <= 0 or > 100_000 || double.IsNaN(u.ActiveParamsBillions))
+            {
+                problems.Add($"{key}:ActiveParamsBillions {u.ActiveParamsBillions} is outside (0, 100000].");
+            }
+            if (u.ProviderPue is < 1 or > 5 || double.IsNaN(u.ProviderPue))
+            {
+                problems.Add($"{key}:ProviderPue {u.ProviderPue} is outside [1, 5].");
+            }
             if (u.MaxRetries is < 0 or > 10)
             {
                 problems.Add($"{key}:MaxRetries {u.MaxRetries} is outside 0..10.");
+            }
+        }
+        foreach (var error in options.Ledger.Validate())
+        {
+            problems.Add("Ledger:" + LedgerKey(error));
+        }
+        if (options.Routing is { } routing)
+        {
+            try
+            {
+                routing.Validate();
+            }
+            catch (Hearth.Routing.Policies.RoutingConfigurationException e)
+            {
+                problems.Add("Routing: " + e.Message);
             }
         }
         if (options.Telemetry.OtlpEndpoint is { } otlp && !Uri.TryCreate(otlp, UriKind.Absolute, out _))
@@ -86,6 +109,18 @@ public static class HearthOptionsValidator
         {
             throw new HearthConfigException(problems);
         }
+    }
+
+    /// <summary>Turns the ledger's <c>Store.Connection: …</c> / <c>Budgets[0].Subject: …</c> into configuration key syntax.</summary>
+    private static string LedgerKey(string error)
+    {
+        var colon = error.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return error;
+        }
+        var field = error[..colon].Replace("].", ":", StringComparison.Ordinal).Replace('[', ':').Replace(']', ':').Replace('.', ':');
+        return field + error[colon..];
     }
 
     private static void Positive(List<string> problems, string key, int value)

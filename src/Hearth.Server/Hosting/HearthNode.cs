@@ -3,7 +3,11 @@ using Hearth.Server.Auth;
 using Hearth.Server.Backends;
 using Hearth.Server.Backends.Local;
 using Hearth.Server.Configuration;
+using Hearth.Ledger;
+using Hearth.Ledger.Chat;
+using Hearth.Ledger.Metering;
 using Hearth.Server.Http;
+using Hearth.Server.Integration;
 using Hearth.Server.Observability;
 using Hearth.Server.Ollama;
 using Hearth.Server.OpenAi;
@@ -29,8 +33,11 @@ public sealed class HearthNode : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TracerProvider? _tracing;
 
-    private HearthNode(WebApplication app, HearthOptions options, ModelCatalog catalog, ModelBackends backends, HearthMetrics metrics, ApiKeyStore keys, TracerProvider? tracing)
+    private HearthNode(WebApplication app, HearthOptions options, ModelCatalog catalog, ModelBackends backends, HearthMetrics metrics, ApiKeyStore keys, TracerProvider? tracing,
+        LedgerNode ledger, NodeRouter router)
     {
+        Ledger = ledger;
+        Router = router;
         _app = app;
         Options = options;
         Catalog = catalog;
@@ -49,6 +56,12 @@ public sealed class HearthNode : IAsyncDisposable
     public HearthMetrics Metrics { get; }
     public ApiKeyStore Keys { get; }
 
+    /// <summary>The carbon ledger every chat request is metered into (opened at start, flushed and closed at stop).</summary>
+    public LedgerNode Ledger { get; }
+
+    /// <summary>The router behind <c>model: "hearth/auto"</c>.</summary>
+    public NodeRouter Router { get; }
+
     /// <summary>Where the node listens, e.g. <c>http://127.0.0.1:11435/</c> (the real port when 0 was configured).</summary>
     public Uri BaseAddress { get; }
 
@@ -62,14 +75,33 @@ public sealed class HearthNode : IAsyncDisposable
         options = options with { Home = home };
         Directory.CreateDirectory(HearthHome.ModelsDirectory(home));
 
+        var ledgerOptions = NodeLedger.Resolve(options.Ledger, home);
+        var ledger = await LedgerNode.OpenAsync(ledgerOptions, null, setup.TimeProvider, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await StartWithLedgerAsync(options, setup, home, ledger, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ledger.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<HearthNode> StartWithLedgerAsync(HearthOptions options, HearthNodeSetup setup, string home, LedgerNode ledger, CancellationToken cancellationToken)
+    {
         var metrics = new HearthMetrics();
         var keys = new ApiKeyStore(HearthHome.KeysFile(home), setup.TimeProvider);
         var catalog = new ModelCatalog(options, setup.TimeProvider);
         var pipeline = new ChatPipelineBuilder().Use((inner, model) => new TelemetryChatClient(inner, model, metrics));
+        ModelBackends? built = null;
+        NodeLedger.AddStages(pipeline, options, ledger, catalog, () => built);
         var userPipeline = setup.ChatPipeline;
         pipeline.Use((inner, model) => userPipeline.Build(inner, model));
         var loader = setup.LocalModelLoader ?? DefaultLocalModelLoader.Create();
         var backends = new ModelBackends(options, pipeline, loader, setup.TimeProvider);
+        built = backends;
+        var router = new NodeRouter(options.Routing, catalog, backends);
         RegisterGauges(metrics, backends);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -97,8 +129,9 @@ public sealed class HearthNode : IAsyncDisposable
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseRouting();
         app.UseMiddleware<ApiKeyMiddleware>();
-        new OpenAiEndpoints(catalog, backends, setup.TimeProvider).Map(app);
+        new OpenAiEndpoints(catalog, backends, setup.TimeProvider, router).Map(app);
         new OllamaEndpoints(catalog, backends, options, setup.TimeProvider).Map(app);
+        new LedgerEndpoints(new Hearth.Ledger.Api.LedgerApi(ledger.Store, setup.TimeProvider)).Map(app);
         HealthEndpoints.Map(app, catalog, metrics);
         foreach (var map in setup.Endpoints)
         {
@@ -127,7 +160,7 @@ public sealed class HearthNode : IAsyncDisposable
             await app.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        return new HearthNode(app, options, catalog, backends, metrics, keys, tracing);
+        return new HearthNode(app, options, catalog, backends, metrics, keys, tracing, ledger, router);
     }
 
     private static void RegisterGauges(HearthMetrics metrics, ModelBackends backends)
@@ -151,6 +184,7 @@ public sealed class HearthNode : IAsyncDisposable
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         Backends.Dispose();
+        await Ledger.DisposeAsync().ConfigureAwait(false);
         _tracing?.Dispose();
     }
 }

@@ -12,6 +12,9 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore keys)
 {
     public const string TenantItem = "hearth.tenant";
 
+    /// <summary><see cref="HttpContext.Items"/> key of the verified API key's id.</summary>
+    public const string KeyIdItem = "hearth.api_key_id";
+
     public Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path;
@@ -39,6 +42,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore keys)
         var record = keys.Verify(presented) ?? throw new ApiException(401, "invalid_request_error",
             "Incorrect API key provided (unknown, revoked or mistyped).", null, "invalid_api_key");
         context.Items[TenantItem] = record.Tenant;
+        context.Items[KeyIdItem] = record.Id;
         return next(context);
     }
 }

@@ -62,4 +62,56 @@ internal static class StreamWriters
             }
         }
     }
+
+    /// <summary>
+    /// When the client sent <c>TE: trailers</c> and the connection supports trailers (HTTP/2, HTTP/3), declares the ledger
+    /// headers as trailers (they are known only when the stream ends). Must run before the body starts.
+    /// </summary>
+    public static bool DeclareHearthTrailers(HttpContext context)
+    {
+        var te = context.Request.Headers.TE.ToString();
+        if (!te.Contains("trailers", StringComparison.OrdinalIgnoreCase) || !context.Response.SupportsTrailers())
+        {
+            return false;
+        }
+        foreach (var name in s_trailerNames)
+        {
+            context.Response.DeclareTrailer(name);
+        }
+        return true;
+    }
+
+    private static readonly string[] s_trailerNames = ["x-hearth-energy-wh", "x-hearth-carbon-g", "x-hearth-water-l", "x-hearth-method"];
+
+    /// <summary>Adds the declared ledger trailers collected from the stream.</summary>
+    public static void AppendHearthTrailers(HttpContext context, Dictionary<string, string> hearth)
+    {
+        foreach (var name in s_trailerNames)
+        {
+            if (hearth.TryGetValue(name, out var value))
+            {
+                context.Response.AppendTrailer(name, value);
+            }
+        }
+    }
+
+    /// <summary>Collects the <c>x-hearth-*</c> entries seen on any streamed update (the ledger's come on the last one).</summary>
+    public static void CollectHearth(Dictionary<string, string> into, AdditionalPropertiesDictionary? properties)
+    {
+        if (properties is null)
+        {
+            return;
+        }
+        foreach (var (key, value) in properties)
+        {
+            if (key.StartsWith(HearthChatProperties.HeaderPrefix, StringComparison.OrdinalIgnoreCase) && value is not null)
+            {
+                into[key.ToLowerInvariant()] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+            }
+        }
+    }
+
+    /// <summary>The <c>hearth</c> extension field: header names without the <c>x-hearth-</c> prefix, dashes as underscores.</summary>
+    public static Dictionary<string, string> ExtensionField(Dictionary<string, string> hearth) =>
+        hearth.ToDictionary(kv => kv.Key[HearthChatProperties.HeaderPrefix.Length..].Replace('-', '_'), kv => kv.Value, StringComparer.Ordinal);
 }

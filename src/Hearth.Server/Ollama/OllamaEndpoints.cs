@@ -59,13 +59,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
 
     private string Now() => time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
 
-    private static void AddTenant(HttpContext context, ChatOptions options)
-    {
-        if (context.Items.TryGetValue(ApiKeyMiddleware.TenantItem, out var tenant) && tenant is string t)
-        {
-            (options.AdditionalProperties ??= [])[HearthChatProperties.Tenant] = t;
-        }
-    }
+    private static void AddTenant(HttpContext context, ChatOptions options) => Integration.RequestFacts.Apply(context, options);
 
     private async Task ChatAsync(HttpContext context)
     {
@@ -136,13 +130,16 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         {
             StreamWriters.CopyHearthHeaders(response, e.Current.AdditionalProperties);
         }
+        var trailers = StreamWriters.DeclareHearthTrailers(context);
         response.ContentType = "application/x-ndjson";
         UsageDetails? usage = null;
         string? finish = null;
+        var hearth = new Dictionary<string, string>(StringComparer.Ordinal);
         var toolCalls = new SortedDictionary<int, (string Name, StringBuilder Arguments)>();
         while (has)
         {
             var update = e.Current;
+            StreamWriters.CollectHearth(hearth, update.AdditionalProperties);
             foreach (var c in update.Contents)
             {
                 if (c is UsageContent u) { usage = u.Details; }
@@ -180,10 +177,15 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
             }
         }
         var calls2 = toolCalls.Values.Select(v => (v.Name, v.Arguments.ToString())).ToList();
-        await StreamWriters.WriteLineAsync(response, w => WriteLine(w, model.Id, chat, "", calls2, true, finish ?? "stop", usage, started), ct).ConfigureAwait(false);
+        if (trailers)
+        {
+            StreamWriters.AppendHearthTrailers(context, hearth);
+        }
+        await StreamWriters.WriteLineAsync(response, w => WriteLine(w, model.Id, chat, "", calls2, true, finish ?? "stop", usage, started, hearth), ct).ConfigureAwait(false);
     }
 
-    private void WriteLine(Utf8JsonWriter w, string model, bool chat, string text, List<(string, string)>? calls, bool done, string? doneReason, UsageDetails? usage, long started)
+    private void WriteLine(Utf8JsonWriter w, string model, bool chat, string text, List<(string, string)>? calls, bool done, string? doneReason, UsageDetails? usage, long started,
+        Dictionary<string, string>? hearth = null)
     {
         w.WriteStartObject();
         w.WriteString("model", model);
@@ -214,6 +216,16 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
             w.WriteNumber("prompt_eval_duration", 0);
             w.WriteNumber("eval_count", usage?.OutputTokenCount ?? 0);
             w.WriteNumber("eval_duration", totalNs);
+            if (hearth is { Count: > 0 })
+            {
+                // Hearth extension on the final object: the ledger figures (known only now), see docs/api.md.
+                w.WriteStartObject("hearth");
+                foreach (var (key, value) in StreamWriters.ExtensionField(hearth))
+                {
+                    w.WriteString(key, value);
+                }
+                w.WriteEndObject();
+            }
         }
         w.WriteEndObject();
     }

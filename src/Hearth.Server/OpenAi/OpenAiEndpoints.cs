@@ -10,7 +10,7 @@ using Microsoft.Extensions.AI;
 namespace Hearth.Server.OpenAi;
 
 /// <summary>The OpenAI-compatible API: <c>/v1/chat/completions</c>, <c>/v1/completions</c>, <c>/v1/models</c>, <c>/v1/embeddings</c>.</summary>
-internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackends backends, TimeProvider time)
+internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackends backends, TimeProvider time, Integration.NodeRouter router)
 {
     public void Map(IEndpointRouteBuilder app)
     {
@@ -23,24 +23,32 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
 
     private ModelDescriptor Resolve(string model) => catalog.Find(model) ?? throw ApiException.ModelNotFound(model, catalog.Ids());
 
-    private static void AddTenant(HttpContext context, ChatOptions options)
+    /// <summary>The client for a model id: <c>hearth/auto</c> → the router, else the model's own pipeline.</summary>
+    private (IChatClient Client, ModelDescriptor Model) ResolveClient(string id)
     {
-        if (context.Items.TryGetValue(ApiKeyMiddleware.TenantItem, out var tenant) && tenant is string t)
+        if (string.Equals(id, Integration.NodeRouter.AutoModel, StringComparison.OrdinalIgnoreCase))
         {
-            (options.AdditionalProperties ??= [])[HearthChatProperties.Tenant] = t;
+            var client = router.GetClient();
+            return (client, AutoDescriptor());
         }
+        var model = Resolve(id);
+        return (backends.GetChatClient(model), model);
     }
+
+    private ModelDescriptor AutoDescriptor() =>
+        new(Integration.NodeRouter.AutoModel, BackendKind.Local, "hearth", null, null, 0, time.GetUtcNow());
+
+    private static void AddTenant(HttpContext context, ChatOptions options) => Integration.RequestFacts.Apply(context, options);
 
     private async Task ChatCompletionsAsync(HttpContext context)
     {
         var request = await HttpJson.ReadAsync(context, OpenAiJsonContext.Default.ChatCompletionRequest).ConfigureAwait(false);
         OpenAiRequestMapping.Validate(request);
-        var model = Resolve(request.Model!);
+        var (client, model) = ResolveClient(request.Model!);
         var messages = OpenAiMessageMapping.ToChatMessages(request.Messages);
         var options = OpenAiRequestMapping.ToChatOptions(request);
         options.ModelId = model.RemoteId ?? model.Id;
         AddTenant(context, options);
-        var client = backends.GetChatClient(model);
         var ct = context.RequestAborted;
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         if (request.Stream != true)
@@ -67,13 +75,16 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
         {
             StreamWriters.CopyHearthHeaders(response, e.Current.AdditionalProperties);
         }
+        var trailers = StreamWriters.DeclareHearthTrailers(context);
         StreamWriters.StartSse(response);
         var first = true;
         var finished = false;
         UsageDetails? usage = null;
+        var hearth = new Dictionary<string, string>(StringComparer.Ordinal);
         while (has)
         {
             var update = e.Current;
+            StreamWriters.CollectHearth(hearth, update.AdditionalProperties);
             var hasPayload = false;
             foreach (var c in update.Contents)
             {
@@ -104,10 +115,20 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
             await StreamWriters.WriteEventAsync(response, OpenAiResponseMapping.ToChunk(end, model, id, created, first),
                 OpenAiJsonContext.Default.ChatCompletionChunk, ct).ConfigureAwait(false);
         }
-        if (includeUsage)
+        if (includeUsage || hearth.Count > 0)
         {
-            var chunk = new ChatCompletionChunk { Id = id, Created = created, Model = model, Usage = OpenAiResponseMapping.ToWire(usage ?? new UsageDetails()) };
+            // The last chunk (no choices) carries usage when asked and the "hearth" extension with the ledger figures.
+            var chunk = new ChatCompletionChunk
+            {
+                Id = id, Created = created, Model = model,
+                Usage = includeUsage ? OpenAiResponseMapping.ToWire(usage ?? new UsageDetails()) : null,
+                Hearth = hearth.Count > 0 ? StreamWriters.ExtensionField(hearth) : null,
+            };
             await StreamWriters.WriteEventAsync(response, chunk, OpenAiJsonContext.Default.ChatCompletionChunk, ct).ConfigureAwait(false);
+        }
+        if (trailers)
+        {
+            StreamWriters.AppendHearthTrailers(context, hearth);
         }
         await StreamWriters.WriteDoneAsync(response, ct).ConfigureAwait(false);
     }
@@ -189,14 +210,20 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
 
     private Task ListModelsAsync(HttpContext context)
     {
-        var list = new ModelListWire { Data = [.. catalog.List().Select(ToWire)] };
+        var models = catalog.List().Select(ToWire).ToList();
+        if (router.IsAvailable)
+        {
+            models.Add(ToWire(AutoDescriptor()));
+        }
+        var list = new ModelListWire { Data = models };
         return HttpJson.WriteAsync(context, list, OpenAiJsonContext.Default.ModelListWire);
     }
 
     private Task GetModelAsync(HttpContext context)
     {
         var id = (string)context.Request.RouteValues["id"]!;
-        return HttpJson.WriteAsync(context, ToWire(Resolve(id)), OpenAiJsonContext.Default.ModelWire);
+        var model = router.IsAvailable && string.Equals(id, Integration.NodeRouter.AutoModel, StringComparison.OrdinalIgnoreCase) ? AutoDescriptor() : Resolve(id);
+        return HttpJson.WriteAsync(context, ToWire(model), OpenAiJsonContext.Default.ModelWire);
     }
 
     private static ModelWire ToWire(ModelDescriptor m) =>

@@ -32,6 +32,9 @@ public sealed class ServerCommandsTests
             Assert.Equal("stories260K", models.RootElement.GetProperty("data")[0].GetProperty("id").GetString());
             Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
             Assert.Equal(5, reply.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+            Assert.Equal("modelled", string.Join(",", chat.Headers.GetValues("x-hearth-method")));
+            Assert.Contains(models.RootElement.GetProperty("data").EnumerateArray(), m => m.GetProperty("id").GetString() == "hearth/auto");
+            Assert.True(File.Exists(Path.Combine(home.Path, "ledger", "ledger.db")));
             _ = stderr;
         }
         finally

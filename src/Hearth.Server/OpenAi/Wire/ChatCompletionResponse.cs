@@ -30,6 +30,9 @@ public sealed class ChatCompletionChunk
     public string Model { get; set; } = "";
     public List<ChatChoiceWire> Choices { get; set; } = [];
     public UsageWire? Usage { get; set; }
+
+    /// <summary>Hearth extension on the last chunk: the ledger figures and route (<c>energy_wh</c>, <c>carbon_g</c>, …), see docs/api.md.</summary>
+    public Dictionary<string, string>? Hearth { get; set; }
 }
 
 public sealed class UsageWire

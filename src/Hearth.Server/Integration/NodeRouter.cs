@@ -1,0 +1,84 @@
+using Hearth.Routing;
+using Hearth.Routing.Learning;
+using Hearth.Routing.Policies;
+using Hearth.Routing.Routing;
+using Hearth.Server.Backends;
+using Hearth.Server.Errors;
+using Microsoft.Extensions.AI;
+
+namespace Hearth.Server.Integration;
+
+/// <summary>
+/// The node's <c>hearth/auto</c> model: a <see cref="HybridRouter"/> over the node's own per-model pipelines (so every routed
+/// request is budgeted and metered like a direct one). With a <c>Routing</c> section the router is built once from it; without one,
+/// the default is policy <c>local-only</c> over the local GGUF files (smallest file = small tier, largest = large tier), rebuilt
+/// whenever the set of files changes.
+/// </summary>
+public sealed class NodeRouter
+{
+    private readonly RoutingOptions? _configured;
+    private readonly ModelCatalog _catalog;
+    private readonly ModelBackends _backends;
+    private readonly Lock _lock = new();
+    private (string Key, IChatClient Client)? _current;
+
+    public NodeRouter(RoutingOptions? configured, ModelCatalog catalog, ModelBackends backends)
+    {
+        _configured = configured;
+        _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+        _backends = backends ?? throw new ArgumentNullException(nameof(backends));
+    }
+
+    /// <summary>The model id that selects the router.</summary>
+    public const string AutoModel = RoutingKeys.AutoModel;
+
+    /// <summary>True when <c>hearth/auto</c> can serve (a <c>Routing</c> section, or at least one local model).</summary>
+    public bool IsAvailable => _configured is not null || _catalog.LocalModels().Any();
+
+    /// <summary>The routing client (router + decision headers).</summary>
+    /// <exception cref="ApiException">404 when no backend exists for the router; 503 when a configured backend's model is missing.</exception>
+    public IChatClient GetClient()
+    {
+        var options = _configured ?? DefaultOptions();
+        var key = string.Join("|", options.Backends.Select(b => b.Name)) + "#" + string.Join("|", options.Tiers.Select(t => t.Key + "=" + t.Value));
+        lock (_lock)
+        {
+            if (_current is { } c && c.Key == key)
+            {
+                return c.Client;
+            }
+            var clients = new Dictionary<string, IChatClient>(StringComparer.OrdinalIgnoreCase);
+            foreach (var b in options.Backends)
+            {
+                var model = _catalog.Find(b.Name) ?? throw new ApiException(503, "server_error",
+                    $"Routing backend '{b.Name}' is not a model this node serves (check Routing:Backends and the models folder).", "model", "route_backend_missing");
+                clients[b.Name] = _backends.GetChatClient(model);
+            }
+            var router = new RouterChatClient(new HybridRouter(options, clients, EmbeddedRouters.Predictive()));
+            _current = (key, router);
+            return router;
+        }
+    }
+
+    /// <summary>The zero-configuration routing: <c>local-only</c> over the local files.</summary>
+    public RoutingOptions DefaultOptions()
+    {
+        var locals = _catalog.LocalModels().OrderBy(m => m.SizeBytes).ThenBy(m => m.Id, StringComparer.Ordinal).ToList();
+        if (locals.Count == 0)
+        {
+            throw new ApiException(404, "invalid_request_error",
+                "Model 'hearth/auto' needs a local model in the models folder or a Routing section in the configuration.", "model", "model_not_found");
+        }
+        var tiers = new Dictionary<ModelTier, string> { [ModelTier.Small] = locals[0].Id };
+        if (locals.Count > 1)
+        {
+            tiers[ModelTier.Large] = locals[^1].Id;
+        }
+        return new RoutingOptions
+        {
+            Backends = [.. locals.Select(m => new BackendOptions(m.Id, m.Id == locals[^1].Id && locals.Count > 1 ? ModelTier.Large : ModelTier.Small, true))],
+            Tiers = tiers,
+            DefaultPolicy = "local-only",
+        };
+    }
+}

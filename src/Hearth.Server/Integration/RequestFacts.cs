@@ -1,0 +1,48 @@
+using Hearth.Ledger.Chat;
+using Hearth.Routing;
+using Hearth.Server.Backends;
+using Hearth.Server.Errors;
+using Hearth.Server.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
+
+namespace Hearth.Server.Integration;
+
+/// <summary>
+/// Copies what the HTTP edge knows about a request into <see cref="ChatOptions.AdditionalProperties"/> for the ledger and the
+/// router: tenant and key id (from the verified API key), <c>x-hearth-policy</c> → <c>hearth.policy</c>,
+/// <c>x-hearth-confidential: true</c> → <c>hearth.confidential</c>.
+/// </summary>
+internal static class RequestFacts
+{
+    public const string PolicyHeader = "x-hearth-policy";
+    public const string ConfidentialHeader = "x-hearth-confidential";
+
+    public static void Apply(HttpContext context, ChatOptions options)
+    {
+        var p = options.AdditionalProperties ??= [];
+        if (context.Items.TryGetValue(ApiKeyMiddleware.TenantItem, out var tenant) && tenant is string t)
+        {
+            p[HearthChatProperties.Tenant] = t;
+        }
+        if (context.Items.TryGetValue(ApiKeyMiddleware.KeyIdItem, out var key) && key is string id)
+        {
+            p[MeteringChatClient.ApiKeyIdKey] = id;
+            p[RoutingKeys.ApiKey] = id;
+        }
+        var headers = context.Request.Headers;
+        if (headers.TryGetValue(PolicyHeader, out var policy) && policy.ToString().Trim() is { Length: > 0 } name)
+        {
+            p[RoutingKeys.Policy] = name;
+        }
+        if (headers.TryGetValue(ConfidentialHeader, out var confidential))
+        {
+            p[RoutingKeys.Confidential] = confidential.ToString().Trim().ToLowerInvariant() switch
+            {
+                "true" or "1" or "yes" => true,
+                "false" or "0" or "no" or "" => false,
+                var other => throw ApiException.InvalidParameter(ConfidentialHeader, $"Header '{ConfidentialHeader}' is '{other}'; use true or false."),
+            };
+        }
+    }
+}
