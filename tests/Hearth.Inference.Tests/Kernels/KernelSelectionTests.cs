@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics.X86;
 using Hearth.Inference.Gguf;
 using Hearth.Inference.Kernels;
 
@@ -18,13 +17,13 @@ public class KernelSelectionTests
     }
 
     [Fact]
-    public void BestFor_EveryType_IsSupportedHereAndPrefersVnniForBlocksOf32()
+    public void BestFor_EveryType_IsSupportedHereAndPrefers256BitForBlocksOf32()
     {
         foreach (var type in WeightMatrix.SupportedTypes)
         {
             Assert.True(KernelSelection.IsSupported(KernelSelection.BestFor(type)));
         }
-        if (AvxVnni.IsSupported && KernelSelection.Avx2Supported && Environment.GetEnvironmentVariable("HEARTH_KERNELS") is null)
+        if (KernelSelection.Avx2Supported && Environment.GetEnvironmentVariable("HEARTH_KERNELS") is null)
         {
             Assert.Equal(KernelPath.Avx2, KernelSelection.BestFor(GgmlType.Q4_0));
             Assert.Equal(KernelPath.Avx2, KernelSelection.BestFor(GgmlType.Q8_0));
