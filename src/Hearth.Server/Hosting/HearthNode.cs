@@ -14,6 +14,7 @@ using Hearth.Server.OpenAi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -129,11 +130,12 @@ public sealed class HearthNode : IAsyncDisposable
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = options.Server.MaxRequestBodyBytes;
+            var protocols = options.Server.Protocols == ServerOptions.Http2 ? HttpProtocols.Http2 : HttpProtocols.Http1;
             switch (options.Server.Host)
             {
-                case "localhost": k.ListenLocalhost(options.Server.Port); break;
-                case "*": k.ListenAnyIP(options.Server.Port); break;
-                default: k.Listen(IPAddress.Parse(options.Server.Host), options.Server.Port); break;
+                case "localhost": k.ListenLocalhost(options.Server.Port, l => l.Protocols = protocols); break;
+                case "*": k.ListenAnyIP(options.Server.Port, l => l.Protocols = protocols); break;
+                default: k.Listen(IPAddress.Parse(options.Server.Host), options.Server.Port, l => l.Protocols = protocols); break;
             }
         });
         builder.Services.AddSingleton(metrics);
