@@ -32,7 +32,11 @@ public sealed class LedgerNode : IAsyncDisposable
     /// <summary>The local journal, when durability is <see cref="LedgerDurability.Journal"/>.</summary>
     public LedgerJournal? Journal { get; private init; }
 
-    /// <summary>Validates options, opens and migrates the store, loads or creates the key, starts the writer.</summary>
+    /// <summary>
+    /// Validates options, opens and migrates the store, loads or creates the key, recovers the journal, starts the writer,
+    /// and reads a live intensity source once. <paramref name="http"/> is required for the HTTP intensity kinds and the
+    /// on-site signal (the caller owns and disposes it; give it a timeout).
+    /// </summary>
     public static async Task<LedgerNode> OpenAsync(LedgerOptions options, HttpClient? http, TimeProvider? time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -51,6 +55,12 @@ public sealed class LedgerNode : IAsyncDisposable
             }
             var writer = new LedgerWriter(store, options.Store, key, options.NodeId, time, journal);
             var meter = RequestMeter.Create(options, http, time);
+            if (options.Intensity.Kind != IntensitySourceKinds.Static || options.Intensity.OnSiteGenerationUrl is not null)
+            {
+                // Read the live source once now (bounded by Intensity.RequestTimeout, falling back to static on failure),
+                // so the first requests do not carry the static figure while the first background refresh runs.
+                await meter.Intensity.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            }
             var budgets = new BudgetGuard(options.Budgets, time);
             await budgets.SeedAsync(store, cancellationToken).ConfigureAwait(false);
             return new LedgerNode(options, store, key, writer, meter, budgets) { Journal = journal };

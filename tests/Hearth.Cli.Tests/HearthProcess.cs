@@ -23,9 +23,18 @@ internal static class HearthProcess
         return psi;
     }
 
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string home, params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string home, params string[] args) =>
+        RunAsync(home, new Dictionary<string, string>(), args);
+
+    /// <summary>As above, with extra environment variables (e.g. <c>HEARTH__Ledger__Store__Kind</c>).</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string home, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = Process.Start(StartInfo(home, args))!;
+        var psi = StartInfo(home, args);
+        foreach (var (k, v) in environment)
+        {
+            psi.Environment[k] = v;
+        }
+        using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));

@@ -22,10 +22,10 @@ internal static class LedgerCommands
         cli.Bench.Subcommands.Add(Bench());
     }
 
-    private static Option<string> DbOption() => new("--db")
+    private static Option<string?> DbOption() => new("--db")
     {
-        Description = "SQLite ledger file (default hearth-ledger.db), or a PostgreSQL connection string with --pg-schema",
-        DefaultValueFactory = _ => "hearth-ledger.db",
+        Description = "SQLite ledger file, or a PostgreSQL connection string with --pg-schema (default: the node's ledger, "
+            + "Ledger:Store of $HEARTH_HOME/appsettings.json, else $HEARTH_HOME/ledger/ledger.db)",
     };
 
     private static Option<string?> PgSchemaOption() => new("--pg-schema")
@@ -33,31 +33,26 @@ internal static class LedgerCommands
         Description = "Treat --db as an Npgsql connection string and read the ledger in this schema",
     };
 
-    private static ILedgerStore OpenStore(string db, string? pgSchema)
+    private static Option<string?> HomeOption() => new("--home")
     {
-        if (pgSchema is not null)
-        {
-            return new PostgresLedgerStore(db, pgSchema);
-        }
-        if (!File.Exists(db))
-        {
-            throw new FileNotFoundException($"Ledger database '{db}' does not exist.", db);
-        }
-        return new SqliteLedgerStore(db);
-    }
+        Description = "Hearth home whose ledger to read when --db is not given (default: $HEARTH_HOME, else ~/.hearth)",
+    };
 
     private static Command Verify()
     {
         var db = DbOption();
         var pg = PgSchemaOption();
-        var keyDir = new Option<string?>("--key-dir") { Description = "Folder with node-key.pem whose checkpoints are trusted (default: the database's folder)" };
-        var cmd = new Command("verify", "Check the whole hash chain and signed checkpoints; names the first edited, deleted or reordered entry.") { db, pg, keyDir };
+        var home = HomeOption();
+        var keyDir = new Option<string?>("--key-dir") { Description = "Folder with node-key.pem whose checkpoints are trusted (default: the ledger's key folder, for SQLite the database's folder)" };
+        var cmd = new Command("verify", "Check the whole hash chain and signed checkpoints; names the first edited, deleted or reordered entry.") { db, pg, home, keyDir };
         cmd.SetAction(async (ParseResult r, CancellationToken ct) =>
         {
             try
             {
-                await using var store = OpenStore(r.GetValue(db)!, r.GetValue(pg));
-                var folder = r.GetValue(keyDir) ?? (r.GetValue(pg) is null ? Path.GetDirectoryName(Path.GetFullPath(r.GetValue(db)!)) : null);
+                var location = LedgerLocation.Resolve(r.GetValue(db), r.GetValue(pg), r.GetValue(home));
+                await using var store = location.Open();
+                Console.Error.WriteLine("ledger: " + location.Describe());
+                var folder = r.GetValue(keyDir) ?? location.KeyFolder;
                 var trusted = folder is not null && NodeKey.TryReadPublicKey(folder) is { } k ? new[] { k } : null;
                 if (trusted is null)
                 {
@@ -67,7 +62,8 @@ internal static class LedgerCommands
                 Console.WriteLine(v.IsValid ? v.Message : $"FAILED at entry {v.FirstBadSequence} ({v.Failure.ToString().ToLowerInvariant()}): {v.Message}");
                 return v.IsValid ? 0 : 1;
             }
-            catch (Exception ex) when (ex is FileNotFoundException or LedgerStoreException or LedgerFormatException or Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException)
+            catch (Exception ex) when (ex is FileNotFoundException or LedgerStoreException or LedgerFormatException or Microsoft.Data.Sqlite.SqliteException
+                                           or Npgsql.NpgsqlException or Hearth.Server.Configuration.HearthConfigException)
             {
                 Console.Error.WriteLine("error: " + ex.Message);
                 return 2;
@@ -80,7 +76,8 @@ internal static class LedgerCommands
     {
         var db = DbOption();
         var pg = PgSchemaOption();
-        var by = new Option<string>("--by") { Description = "model | tenant | day | route", DefaultValueFactory = _ => "model" };
+        var home = HomeOption();
+        var by = new Option<string>("--by") { Description = string.Join(" | ", ReportGroupings.Names), DefaultValueFactory = _ => "model" };
         var from = new Option<string?>("--from") { Description = "Inclusive start (ISO-8601 date or time, UTC)" };
         var to = new Option<string?>("--to") { Description = "Exclusive end (ISO-8601 date or time, UTC)" };
         var format = new Option<string>("--format") { Description = "table | csv | json | html", DefaultValueFactory = _ => "table" };
@@ -89,17 +86,17 @@ internal static class LedgerCommands
         var largePue = new Option<double>("--large-pue") { Description = "Counterfactual provider PUE", DefaultValueFactory = _ => 1.2 };
         var cmd = new Command("report", "Energy, carbon, water and SCI by model, tenant, day or route, with the large-model counterfactual.")
         {
-            db, pg, by, from, to, format, output, largeParams, largePue,
+            db, pg, home, by, from, to, format, output, largeParams, largePue,
         };
         cmd.SetAction(async (ParseResult r, CancellationToken ct) =>
         {
             try
             {
-                var grouping = Enum.TryParse<ReportGrouping>(r.GetValue(by), ignoreCase: true, out var g) && Enum.IsDefined(g) ? g
-                    : throw new ArgumentException($"--by must be model, tenant, day or route (got '{r.GetValue(by)}').");
+                var grouping = ReportGroupings.TryParse(r.GetValue(by), out var g) ? g
+                    : throw new ArgumentException($"--by must be one of {string.Join(", ", ReportGroupings.Names)} (got '{r.GetValue(by)}').");
                 var fmt = Enum.TryParse<ReportFormat>(r.GetValue(format), ignoreCase: true, out var f) && Enum.IsDefined(f) ? f
                     : throw new ArgumentException($"--format must be table, csv, json or html (got '{r.GetValue(format)}').");
-                await using var store = OpenStore(r.GetValue(db)!, r.GetValue(pg));
+                await using var store = LedgerLocation.Resolve(r.GetValue(db), r.GetValue(pg), r.GetValue(home)).Open();
                 var cf = new CounterfactualModel(string.Create(CultureInfo.InvariantCulture, $"large-{r.GetValue(largeParams)}B"), r.GetValue(largeParams), r.GetValue(largePue));
                 var report = await LedgerReportBuilder.BuildAsync(store, grouping, ParseTime(r.GetValue(from), "--from"), ParseTime(r.GetValue(to), "--to"), cf, null, ct);
                 var text = ReportWriters.Render(report, fmt);
@@ -114,7 +111,8 @@ internal static class LedgerCommands
                 }
                 return 0;
             }
-            catch (Exception ex) when (ex is ArgumentException or FormatException or FileNotFoundException or LedgerStoreException or LedgerFormatException)
+            catch (Exception ex) when (ex is ArgumentException or FormatException or FileNotFoundException or LedgerStoreException or LedgerFormatException
+                                           or Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException or Hearth.Server.Configuration.HearthConfigException)
             {
                 Console.Error.WriteLine("error: " + ex.Message);
                 return 2;

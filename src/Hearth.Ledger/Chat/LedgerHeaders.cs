@@ -11,6 +11,9 @@ public static class LedgerHeaders
     public const string WaterLiters = "x-hearth-water-l";
     public const string Method = "x-hearth-method";
 
+    /// <summary>The ledger entry's id (32 hex digits), known when the request starts: <c>GET /v1/ledger/entries/{id}</c>.</summary>
+    public const string EntryId = "x-hearth-entry-id";
+
     /// <summary>Header name/value pairs for <paramref name="entry"/> (carbon = operational + embodied, gCO2e).</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> For(LedgerEntry entry)
     {

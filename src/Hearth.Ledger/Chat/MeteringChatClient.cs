@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using Hearth.Ledger.Budgets;
 using Hearth.Ledger.Entries;
 using Hearth.Ledger.Metering;
@@ -32,13 +32,21 @@ public sealed record MeteringChatClientOptions
 /// </summary>
 /// <remarks>
 /// <para>Request context comes from <see cref="ChatOptions.AdditionalProperties"/> keys <see cref="TenantKey"/>,
-/// <see cref="ApiKeyIdKey"/>, <see cref="RouteKey"/>, <see cref="BackendKey"/>, <see cref="ModelVersionKey"/>.</para>
-/// <para>The appended entry is exposed (a) in <see cref="ChatResponse.AdditionalProperties"/> under <see cref="EntryKey"/>
-/// (and the four header values under their header names), (b) for streaming, in one final
-/// <see cref="ChatResponseUpdate"/> with no contents whose AdditionalProperties carry the same keys, and (c) through
-/// <see cref="MeteringChatClientOptions.OnEntry"/>. With group-commit durability the entry is committed before the
-/// response (or the final streaming update) is returned, so a delivered response always has its entry.</para>
-/// <para>If the inner call throws or is cancelled, no entry is written. Thread-safe.</para>
+/// <see cref="ApiKeyIdKey"/>, <see cref="RouteKey"/>, <see cref="BackendKey"/>, <see cref="ModelVersionKey"/>, and the
+/// routing decision from <see cref="ReasonKey"/> / <see cref="PolicyKey"/> — in the options (set before the call) or in the
+/// response's (or a streamed update's) AdditionalProperties. On a stream, an update is read again when the consumer asks
+/// for the next one, so a stage above that tags the update it was handed (as a router does) is seen too. The entry's route
+/// is only ever taken from the options: a response's <c>hearth.route</c> is a router's backend name, not the ledger's route.</para>
+/// <para>The entry id is chosen when the call starts. The appended entry is exposed (a) in
+/// <see cref="ChatResponse.AdditionalProperties"/> under <see cref="EntryKey"/> (plus <c>x-hearth-entry-id</c> and the four
+/// figure headers), (b) for streaming, on the first update (<c>x-hearth-entry-id</c> and, when known in advance,
+/// <c>x-hearth-method</c>) and in one final <see cref="ChatResponseUpdate"/> with no contents carrying everything, and
+/// (c) through <see cref="MeteringChatClientOptions.OnEntry"/>. The entry is appended (journaled, or committed with
+/// group commit) before the response or the final update is returned, so a delivered response always has its entry.</para>
+/// <para>A call that throws or is cancelled still gets an entry — it used energy — with <see cref="RequestOutcome.Error"/>
+/// or <see cref="RequestOutcome.Cancelled"/>, tokens in 0 and tokens out = content updates streamed so far (0 when not
+/// streaming); then the exception propagates unchanged. A stream the consumer abandons before its end is recorded as
+/// cancelled. Thread-safe.</para>
 /// </remarks>
 public sealed class MeteringChatClient : DelegatingChatClient
 {
@@ -47,6 +55,12 @@ public sealed class MeteringChatClient : DelegatingChatClient
     public const string RouteKey = "hearth.route";
     public const string BackendKey = "hearth.backend";
     public const string ModelVersionKey = "hearth.model_version";
+
+    /// <summary>The router's explanation of its decision (the same key as <c>Hearth.Routing.RoutingKeys.Reason</c>).</summary>
+    public const string ReasonKey = "hearth.reason";
+
+    /// <summary>The routing policy (the same key as <c>Hearth.Routing.RoutingKeys.Policy</c>).</summary>
+    public const string PolicyKey = "hearth.policy";
 
     /// <summary>Key of the sealed <see cref="LedgerEntry"/> in the response's AdditionalProperties.</summary>
     public const string EntryKey = "hearth.ledger_entry";
@@ -65,76 +79,103 @@ public sealed class MeteringChatClient : DelegatingChatClient
 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        using var scope = _meter.BeginRequest(Describe(options));
-        var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        var entry = await FinishAsync(scope, response.Usage, response.ModelId, cancellationToken).ConfigureAwait(false);
-        response.AdditionalProperties ??= [];
-        Attach(response.AdditionalProperties, entry);
+        using var call = MeteredCall.Begin(_meter, _ledger, _options, options?.AdditionalProperties, options?.ModelId);
+        ChatResponse response;
+        try
+        {
+            response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await call.AbortAsync(MeteredCall.OutcomeOf(ex, cancellationToken)).ConfigureAwait(false);
+            throw;
+        }
+        call.Observe(response.AdditionalProperties);
+        call.ModelId = response.ModelId;
+        var entry = await call.CompleteAsync(response.Usage?.InputTokenCount ?? 0, response.Usage?.OutputTokenCount ?? 0, RequestOutcome.Ok, cancellationToken)
+            .ConfigureAwait(false);
+        MeteredCall.Attach(response.AdditionalProperties ??= [], entry);
         return response;
     }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var scope = _meter.BeginRequest(Describe(options));
+        using var call = MeteredCall.Begin(_meter, _ledger, _options, options?.AdditionalProperties, options?.ModelId);
         UsageDetails? usage = null;
-        string? modelId = null;
-        await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
+        var ended = false;
+        var e = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
         {
-            modelId ??= update.ModelId;
-            foreach (var c in update.Contents)
+            var first = true;
+            while (true)
             {
-                if (c is UsageContent u)
+                var (has, error) = await MoveNextAsync(e).ConfigureAwait(false);
+                if (error is not null)
                 {
-                    usage ??= new UsageDetails();
-                    usage.Add(u.Details);
+                    ended = true;
+                    await call.AbortAsync(MeteredCall.OutcomeOf(error.SourceException, cancellationToken)).ConfigureAwait(false);
+                    error.Throw();
                 }
+                if (!has)
+                {
+                    break;
+                }
+                var update = e.Current;
+                call.ModelId ??= update.ModelId;
+                var content = false;
+                foreach (var c in update.Contents)
+                {
+                    if (c is UsageContent u)
+                    {
+                        usage ??= new UsageDetails();
+                        usage.Add(u.Details);
+                    }
+                    else if (c is TextContent or FunctionCallContent)
+                    {
+                        content = true;
+                    }
+                }
+                if (content)
+                {
+                    call.ContentUpdates++;
+                }
+                call.Observe(update.AdditionalProperties);
+                if (first)
+                {
+                    call.AttachStart(update.AdditionalProperties ??= []);
+                    first = false;
+                }
+                yield return update;
+                // A stage above may have tagged the update it was handed (a router's decision).
+                call.Observe(update.AdditionalProperties);
             }
-            yield return update;
+            ended = true;
+            var entry = await call.CompleteAsync(usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, RequestOutcome.Ok, cancellationToken).ConfigureAwait(false);
+            var final = new ChatResponseUpdate { AdditionalProperties = [], ModelId = call.ModelId };
+            MeteredCall.Attach(final.AdditionalProperties, entry);
+            yield return final;
         }
-        var entry = await FinishAsync(scope, usage, modelId, cancellationToken).ConfigureAwait(false);
-        var final = new ChatResponseUpdate { AdditionalProperties = [], ModelId = modelId };
-        Attach(final.AdditionalProperties, entry);
-        yield return final;
-    }
-
-    private async Task<LedgerEntry> FinishAsync(RequestScope scope, UsageDetails? usage, string? modelId, CancellationToken cancellationToken)
-    {
-        var draft = scope.Complete(usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0);
-        if (draft.ModelId.Length == 0 && modelId is not null)
+        finally
         {
-            draft = draft with { ModelId = modelId };
+            await e.DisposeAsync().ConfigureAwait(false);
+            if (!ended)
+            {
+                // The consumer stopped before the end (the client went away): the work done so far still used energy.
+                await call.AbortAsync(RequestOutcome.Cancelled).ConfigureAwait(false);
+            }
         }
-        var entry = await _ledger.AppendAsync(draft, cancellationToken).ConfigureAwait(false);
-        _options.Budgets?.Record(entry);
-        _options.OnEntry?.Invoke(entry);
-        return entry;
     }
 
-    private RequestInfo Describe(ChatOptions? options)
+    private static async ValueTask<(bool Has, ExceptionDispatchInfo? Error)> MoveNextAsync(IAsyncEnumerator<ChatResponseUpdate> e)
     {
-        var p = options?.AdditionalProperties;
-        return new RequestInfo
+        try
         {
-            Tenant = Get(p, TenantKey) ?? "",
-            ApiKeyId = Get(p, ApiKeyIdKey) ?? "",
-            Route = Get(p, RouteKey) ?? "",
-            Backend = Get(p, BackendKey) ?? _options.DefaultBackend,
-            ModelId = options?.ModelId ?? "",
-            ModelVersion = Get(p, ModelVersionKey) ?? _options.DefaultModelVersion ?? options?.ModelId ?? "",
-            Remote = _options.Remote,
-        };
-    }
-
-    private static string? Get(AdditionalPropertiesDictionary? p, string key) =>
-        p is not null && p.TryGetValue(key, out var v) && v is not null ? Convert.ToString(v, CultureInfo.InvariantCulture) : null;
-
-    private static void Attach(AdditionalPropertiesDictionary props, LedgerEntry entry)
-    {
-        props[EntryKey] = entry;
-        foreach (var (k, v) in LedgerHeaders.For(entry))
+            return (await e.MoveNextAsync().ConfigureAwait(false), null);
+        }
+        catch (Exception ex)
         {
-            props[k] = v;
+            return (false, ExceptionDispatchInfo.Capture(ex));
         }
     }
 }

@@ -65,6 +65,24 @@ public sealed record LedgerEntry
     /// <summary>SCI with R = 1,000 tokens (in + out); null when the request had no tokens.</summary>
     public double? SciGramsCo2ePer1kTokens { get; init; }
 
+    /// <summary>
+    /// Why the request went where it went: the router's explanation (<c>hearth.reason</c>), empty when no router decided.
+    /// Covered by the hash from encoding version 2.
+    /// </summary>
+    public string Reason { get; init; } = "";
+
+    /// <summary>The routing policy the request named or the router reported (<c>hearth.policy</c>); empty when not routed. Hashed from version 2.</summary>
+    public string Policy { get; init; } = "";
+
+    /// <summary>How the request ended: answered, cancelled by the client, or failed. Hashed from version 2.</summary>
+    public RequestOutcome Outcome { get; init; }
+
+    /// <summary>
+    /// Version of the canonical encoding this entry's hash uses (<see cref="LedgerHash.CurrentEncodingVersion"/> for new
+    /// entries; 1 for entries written before reason, policy and outcome existed). Stores keep it per entry so old hashes stay valid.
+    /// </summary>
+    public int EncodingVersion { get; init; } = LedgerHash.CurrentEncodingVersion;
+
     /// <summary>Hex SHA-256 of the previous entry (64 zeros for the first).</summary>
     public string PrevHash { get; init; } = "";
 

@@ -6,15 +6,25 @@ using System.Text;
 namespace Hearth.Ledger.Entries;
 
 /// <summary>
-/// The hash chain: <c>Hash = SHA-256(prevHashHex ‖ canonical(entry))</c>, hex lower-case.
-/// The canonical encoding is a length-prefixed sequence of fields in a fixed order: strings as UTF-8 with an int32 LE
-/// length, integers as int64 LE, doubles as their IEEE-754 bits (int64 LE), absent doubles as a 0 marker byte.
-/// Changing the field order or encoding changes every hash: bump <see cref="EncodingVersion"/> if you must.
+/// The hash chain: <c>Hash = SHA-256(canonical(entry))</c>, hex lower-case, where the canonical encoding starts with the
+/// entry's encoding version and the previous hash. Fields follow in a fixed order: strings as UTF-8 with an int32 LE
+/// length, integers as int64 LE, doubles as a presence byte and their IEEE-754 bits (int64 LE).
 /// </summary>
+/// <remarks>
+/// <para>Version 1: the fields up to SCI per 1k tokens. Version 2 (current): version 1's fields, then reason, policy and
+/// outcome (wire name). Each entry stores the version its hash used (<see cref="LedgerEntry.EncodingVersion"/>), so
+/// entries sealed before version 2 keep verifying after the upgrade; new entries are always sealed with
+/// <see cref="CurrentEncodingVersion"/>. A version-1 entry cannot carry a reason, policy or non-<c>ok</c> outcome: if a
+/// stored one does, its hash input gets a marker byte, so it fails verification as edited.</para>
+/// <para>Never change an existing version's fields or order: add a version instead.</para>
+/// </remarks>
 public static class LedgerHash
 {
-    /// <summary>Version of the canonical encoding, written first into every hash input.</summary>
-    public const int EncodingVersion = 1;
+    /// <summary>The encoding version new entries are sealed with.</summary>
+    public const int CurrentEncodingVersion = 2;
+
+    /// <summary>Encoding versions this build can compute.</summary>
+    public static bool IsKnownVersion(int version) => version is 1 or 2;
 
     /// <summary>The previous-hash of the first entry.</summary>
     public static readonly string Genesis = new('0', 64);
@@ -30,9 +40,14 @@ public static class LedgerHash
     public static string Compute(LedgerEntry entry, long sequence, string prevHash)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        var version = entry.EncodingVersion;
+        if (!IsKnownVersion(version))
+        {
+            throw new ArgumentOutOfRangeException(nameof(entry), version, $"Unknown ledger encoding version {version} (known: 1, 2).");
+        }
         var w = t_writer ??= new CanonicalWriter();
         w.Reset();
-        w.Int(EncodingVersion);
+        w.Int(version);
         w.Str(prevHash);
         w.Int(sequence);
         w.Str(entry.EntryId.ToString("N"));
@@ -61,6 +76,17 @@ public static class LedgerHash
         w.Dbl(entry.HeatReusedWattHours);
         w.Dbl(entry.SciGramsCo2ePerRequest);
         w.OptDbl(entry.SciGramsCo2ePer1kTokens);
+        if (version >= 2)
+        {
+            w.Str(entry.Reason);
+            w.Str(entry.Policy);
+            w.Str(entry.Outcome.ToWireName());
+        }
+        else if (entry.Reason.Length > 0 || entry.Policy.Length > 0 || entry.Outcome != RequestOutcome.Ok)
+        {
+            // Version 1 had no such fields, so a stored v1 entry with them was edited: make sure its hash cannot match.
+            w.Marker();
+        }
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(w.Written, hash);
         return Convert.ToHexStringLower(hash);
@@ -103,6 +129,12 @@ public static class LedgerHash
             _buf[_len++] = 1;
             BinaryPrimitives.WriteInt64LittleEndian(_buf.AsSpan(_len), BitConverter.DoubleToInt64Bits(v));
             _len += 8;
+        }
+
+        public void Marker()
+        {
+            Ensure(1);
+            _buf[_len++] = 0xFF;
         }
 
         public void OptDbl(double? v)

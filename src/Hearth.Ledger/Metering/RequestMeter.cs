@@ -70,7 +70,9 @@ public sealed class RequestMeter : IRequestMeter
         var source = IntensitySourceFactory.Create(options.Intensity, options.Zone, http, time);
         var location = options.Intensity.Location ?? options.Zone;
         var initial = new StaticZoneIntensitySource().Get(options.Zone, (time ?? TimeProvider.System).GetUtcNow());
-        var refresh = options.Intensity.Kind == IntensitySourceKinds.Static ? TimeSpan.MaxValue : options.Intensity.CacheDuration;
+        // Only the plain static table never changes; an on-site signal over it (or any live source) is re-read every CacheDuration.
+        var refresh = options.Intensity.Kind == IntensitySourceKinds.Static && options.Intensity.OnSiteGenerationUrl is null
+            ? TimeSpan.MaxValue : options.Intensity.CacheDuration;
         var live = new LiveIntensity(source, location, initial, refresh, time);
         return new RequestMeter(options, live, CpuPowerModel.Create(options.Cpu), rapl, nvml, time);
     }

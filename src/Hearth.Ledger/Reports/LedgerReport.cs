@@ -12,6 +12,37 @@ public enum ReportGrouping
     Tenant,
     Day,
     Route,
+
+    /// <summary>By routing policy (empty = requests no router decided).</summary>
+    Policy,
+
+    /// <summary>By the router's reason text (empty = requests no router decided).</summary>
+    Reason,
+
+    /// <summary>By outcome: ok, cancelled, error.</summary>
+    Outcome,
+}
+
+/// <summary>Names of <see cref="ReportGrouping"/> as the CLI and API accept them.</summary>
+public static class ReportGroupings
+{
+    /// <summary>Every grouping name, for messages: model, tenant, day, route, policy, reason, outcome.</summary>
+    public static readonly IReadOnlyList<string> Names = [.. Enum.GetValues<ReportGrouping>().Select(g => g.ToString().ToLowerInvariant())];
+
+    /// <summary>Parses a grouping name (case-insensitive); false for anything else (numbers included).</summary>
+    public static bool TryParse(string? name, out ReportGrouping grouping)
+    {
+        foreach (var g in Enum.GetValues<ReportGrouping>())
+        {
+            if (string.Equals(g.ToString(), name, StringComparison.OrdinalIgnoreCase))
+            {
+                grouping = g;
+                return true;
+            }
+        }
+        grouping = default;
+        return false;
+    }
 }
 
 /// <summary>
@@ -44,6 +75,10 @@ public sealed record ReportRow
     public double AvoidedGramsCo2e => CounterfactualGramsCo2e - (OperationalGramsCo2e + EmbodiedGramsCo2e);
     public double AvoidedWaterLiters => CounterfactualWaterLiters - WaterLiters;
 
+    /// <summary>Requests of the group that were cancelled by the client / failed (their energy is included above).</summary>
+    public long CancelledRequests { get; init; }
+    public long FailedRequests { get; init; }
+
     /// <summary>Energy methods seen, e.g. <c>modelled</c> or <c>measured+remote</c>.</summary>
     public string Methods { get; init; } = "";
     public string Zone { get; init; } = "";
@@ -66,8 +101,14 @@ public static class LedgerReportBuilder
     /// <summary>Default counterfactual: a 70-billion-parameter model at PUE 1.2.</summary>
     public static readonly CounterfactualModel DefaultCounterfactual = new("large-70B", 70, 1.2);
 
-    public static async Task<LedgerReport> BuildAsync(
+    public static Task<LedgerReport> BuildAsync(
         ILedgerStore store, ReportGrouping by, DateTimeOffset? from, DateTimeOffset? to, CounterfactualModel? counterfactual,
+        TimeProvider? time, CancellationToken cancellationToken) =>
+        BuildAsync(store, by, from, to, null, counterfactual, time, cancellationToken);
+
+    /// <summary>As above, over one tenant's entries only when <paramref name="tenant"/> is set.</summary>
+    public static async Task<LedgerReport> BuildAsync(
+        ILedgerStore store, ReportGrouping by, DateTimeOffset? from, DateTimeOffset? to, string? tenant, CounterfactualModel? counterfactual,
         TimeProvider? time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -77,7 +118,7 @@ public static class LedgerReportBuilder
         long after = 0;
         while (true)
         {
-            var page = await store.QueryAsync(new LedgerQuery { AfterSequence = after, From = from, To = to, Limit = 10_000 }, cancellationToken).ConfigureAwait(false);
+            var page = await store.QueryAsync(new LedgerQuery { AfterSequence = after, From = from, To = to, Tenant = tenant, Limit = 10_000 }, cancellationToken).ConfigureAwait(false);
             foreach (var e in page)
             {
                 var key = by switch
@@ -85,6 +126,9 @@ public static class LedgerReportBuilder
                     ReportGrouping.Model => e.ModelId,
                     ReportGrouping.Tenant => e.Tenant,
                     ReportGrouping.Route => e.Route,
+                    ReportGrouping.Policy => e.Policy,
+                    ReportGrouping.Reason => e.Reason,
+                    ReportGrouping.Outcome => e.Outcome.ToWireName(),
                     _ => e.Timestamp.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 };
                 if (!groups.TryGetValue(key, out var acc))
@@ -110,7 +154,7 @@ public static class LedgerReportBuilder
 
     private sealed class Acc
     {
-        private long _n, _in, _out;
+        private long _n, _in, _out, _cancelled, _failed;
         private double _dur, _cpu, _wh, _op, _emb, _water, _heat, _cfWh, _cfG, _cfL;
         private readonly SortedSet<string> _methods = new(StringComparer.Ordinal);
         private readonly SortedSet<string> _zones = new(StringComparer.Ordinal);
@@ -118,6 +162,8 @@ public static class LedgerReportBuilder
         public void Add(LedgerEntry e, CounterfactualModel cf)
         {
             _n++;
+            _cancelled += e.Outcome == RequestOutcome.Cancelled ? 1 : 0;
+            _failed += e.Outcome == RequestOutcome.Error ? 1 : 0;
             _in += e.TokensIn;
             _out += e.TokensOut;
             _dur += e.LatencyMilliseconds / 1000.0;
@@ -140,6 +186,8 @@ public static class LedgerReportBuilder
         {
             Group = group,
             Requests = _n,
+            CancelledRequests = _cancelled,
+            FailedRequests = _failed,
             TokensIn = _in,
             TokensOut = _out,
             DurationSeconds = _dur,

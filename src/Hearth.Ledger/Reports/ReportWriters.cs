@@ -31,6 +31,7 @@ public static class ReportWriters
         "emissions_rate", "energy_consumed", "country_iso_code", "cpu_seconds", "embodied_emissions_g", "water_l", "heat_wh",
         "sci_g_per_request", "sci_g_per_1k_tokens", "energy_method", "counterfactual_model", "counterfactual_energy_wh",
         "counterfactual_emissions_g", "counterfactual_water_l", "avoided_energy_wh", "avoided_emissions_g", "avoided_water_l",
+        "cancelled_requests", "failed_requests",
     ];
 
     public static string Render(LedgerReport report, ReportFormat format) => format switch
@@ -58,6 +59,7 @@ public static class ReportWriters
                 N(r.EmbodiedGramsCo2e), N(r.WaterLiters), N(r.HeatWattHours), N(r.SciGramsCo2ePerRequest),
                 r.SciGramsCo2ePer1kTokens is { } s ? N(s) : "", r.Methods, report.Counterfactual.Name, N(r.CounterfactualWattHours),
                 N(r.CounterfactualGramsCo2e), N(r.CounterfactualWaterLiters), N(r.AvoidedWattHours), N(r.AvoidedGramsCo2e), N(r.AvoidedWaterLiters),
+                N(r.CancelledRequests), N(r.FailedRequests),
             ];
             sb.AppendJoin(',', cells.Select(CsvCell)).Append('\n');
         }

@@ -4,13 +4,19 @@ using Hearth.Ledger.Entries;
 
 namespace Hearth.Ledger.Store;
 
-/// <summary>Compact binary encoding of a (draft) entry for the journal: fixed field order, little-endian, length-prefixed strings.</summary>
+/// <summary>
+/// Compact binary encoding of a (draft) entry for the journal: fixed field order, little-endian, length-prefixed strings.
+/// Codec version 2 (written) adds reason and policy after the nine strings of version 1 and then one outcome byte; version 1
+/// records (journals left by an older build) still decode, with an empty reason and policy and outcome <c>ok</c>.
+/// </summary>
 internal static class EntryCodec
 {
+    private const byte CodecVersion = 2;
+
     public static byte[] Encode(LedgerEntry e)
     {
-        var strings = new[] { e.NodeId, e.Tenant, e.ApiKeyId, e.Route, e.Backend, e.ModelId, e.ModelVersion, e.IntensitySource, e.Zone };
-        var size = 16 + 8 + (3 * 8) + (15 * 8) + 1 + 1 + strings.Sum(s => 4 + Encoding.UTF8.GetByteCount(s));
+        var strings = new[] { e.NodeId, e.Tenant, e.ApiKeyId, e.Route, e.Backend, e.ModelId, e.ModelVersion, e.IntensitySource, e.Zone, e.Reason, e.Policy };
+        var size = 16 + 8 + (3 * 8) + (15 * 8) + 1 + 1 + strings.Sum(s => 4 + Encoding.UTF8.GetByteCount(s)) + 1;
         var buf = new byte[size];
         var span = buf.AsSpan();
         var o = 0;
@@ -30,13 +36,14 @@ internal static class EntryCodec
             L(span, ref o, BitConverter.DoubleToInt64Bits(d));
         }
         span[o++] = e.SciGramsCo2ePer1kTokens.HasValue ? (byte)1 : (byte)0;
-        span[o++] = 1; // codec version
+        span[o++] = CodecVersion;
         foreach (var s in strings)
         {
             var n = Encoding.UTF8.GetBytes(s, span[(o + 4)..]);
             BinaryPrimitives.WriteInt32LittleEndian(span[o..], n);
             o += 4 + n;
         }
+        span[o] = (byte)e.Outcome;
         return buf;
     }
 
@@ -59,11 +66,12 @@ internal static class EntryCodec
             d[i] = BitConverter.Int64BitsToDouble(R(b, ref o));
         }
         var hasSci1k = b[o++] == 1;
-        if (b[o++] != 1)
+        var codec = b[o++];
+        if (codec is not (1 or 2))
         {
-            throw new InvalidDataException("journal record: unknown codec version");
+            throw new InvalidDataException($"journal record: unknown codec version {codec}");
         }
-        var s = new string[9];
+        var s = new string[codec == 1 ? 9 : 11];
         for (var i = 0; i < s.Length; i++)
         {
             var n = BinaryPrimitives.ReadInt32LittleEndian(b[o..]);
@@ -73,6 +81,15 @@ internal static class EntryCodec
             }
             s[i] = Encoding.UTF8.GetString(b.Slice(o + 4, n));
             o += 4 + n;
+        }
+        var outcome = RequestOutcome.Ok;
+        if (codec >= 2)
+        {
+            outcome = (RequestOutcome)b[o];
+            if (!Enum.IsDefined(outcome))
+            {
+                throw new InvalidDataException($"journal record: unknown outcome {(int)outcome}");
+            }
         }
         return new LedgerEntry
         {
@@ -102,6 +119,9 @@ internal static class EntryCodec
             ModelVersion = s[6],
             IntensitySource = s[7],
             Zone = s[8],
+            Reason = codec >= 2 ? s[9] : "",
+            Policy = codec >= 2 ? s[10] : "",
+            Outcome = outcome,
         };
     }
 

@@ -53,6 +53,9 @@ public sealed record LedgerQuery
     public string? Tenant { get; init; }
     public string? ModelId { get; init; }
     public string? Route { get; init; }
+
+    /// <summary>Only the entry with this id (there is at most one per request).</summary>
+    public Guid? EntryId { get; init; }
     public int Limit { get; init; } = 1000;
 }
 

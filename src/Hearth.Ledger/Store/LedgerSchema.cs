@@ -3,8 +3,12 @@ namespace Hearth.Ledger.Store;
 /// <summary>
 /// The one ledger schema, shared by SQLite and PostgreSQL. Columns hold amounts as IEEE-754 doubles, times as
 /// microseconds since the Unix epoch, hashes as lower-case hex. Migrations are numbered; the current version is the
-/// count of <see cref="Migrations"/>.
+/// count of <see cref="Migrations"/>. Never edit a published migration: append one.
 /// </summary>
+/// <remarks>
+/// Migration 2 adds <c>encoding_version</c> (default 1: rows written before it were hashed with encoding version 1),
+/// <c>reason</c>, <c>policy</c> (default empty) and <c>outcome</c> (default <c>ok</c>), and an index on <c>entry_id</c>.
+/// </remarks>
 internal static class LedgerSchema
 {
     /// <summary>Entry columns in canonical order (the order inserts and selects use).</summary>
@@ -14,6 +18,7 @@ internal static class LedgerSchema
         "tokens_in", "tokens_out", "latency_ms", "cpu_seconds", "energy_wh", "energy_method", "energy_uncertainty",
         "intensity_g_per_kwh", "intensity_source", "zone", "operational_g", "embodied_g", "water_l", "heat_wh",
         "heat_reused_wh", "sci_g_per_request", "sci_g_per_1k_tokens", "prev_hash", "hash",
+        "encoding_version", "reason", "policy", "outcome",
     ];
 
     public static readonly string EntryColumnList = string.Join(", ", EntryColumns);
@@ -66,6 +71,13 @@ internal static class LedgerSchema
               public_key TEXT NOT NULL,
               signature TEXT NOT NULL
             );
+            """,
+            $$"""
+            ALTER TABLE {0}ledger_entries ADD COLUMN encoding_version {{i64}} NOT NULL DEFAULT 1;
+            ALTER TABLE {0}ledger_entries ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+            ALTER TABLE {0}ledger_entries ADD COLUMN policy TEXT NOT NULL DEFAULT '';
+            ALTER TABLE {0}ledger_entries ADD COLUMN outcome TEXT NOT NULL DEFAULT 'ok';
+            CREATE INDEX ledger_entries_entry_id ON {0}ledger_entries (entry_id);
             """,
         ];
     }

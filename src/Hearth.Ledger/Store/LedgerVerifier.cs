@@ -61,6 +61,11 @@ public static class LedgerVerifier
                             : $"entries {expectedSeq}..{e.Sequence - 1} were deleted (sequence jumps from {expectedSeq - 1} to {e.Sequence})")
                     : Fail(LedgerFailureKind.Reordered, e.Sequence, checkedCount, $"entry {e.Sequence} appears twice or out of order");
             }
+            if (!LedgerHash.IsKnownVersion(e.EncodingVersion))
+            {
+                return Fail(LedgerFailureKind.Edited, e.Sequence, checkedCount,
+                    $"entry {e.Sequence} (id {e.EntryId:N}) has encoding version {e.EncodingVersion}, which this build does not know (edited, or written by a newer Hearth)");
+            }
             if (!string.Equals(e.PrevHash, expectedPrev, StringComparison.Ordinal))
             {
                 var linked = await FindSequenceOfHashAsync(store, e.PrevHash, cancellationToken).ConfigureAwait(false);

@@ -164,6 +164,10 @@ public sealed class PostgresLedgerStore : SqlLedgerStoreBase
         }
         copy.Write(e.PrevHash, NpgsqlDbType.Text);
         copy.Write(e.Hash, NpgsqlDbType.Text);
+        copy.Write((long)e.EncodingVersion, NpgsqlDbType.Bigint);
+        copy.Write(e.Reason, NpgsqlDbType.Text);
+        copy.Write(e.Policy, NpgsqlDbType.Text);
+        copy.Write(e.Outcome.ToWireName(), NpgsqlDbType.Text);
     }
 
     public override async Task AppendCheckpointAsync(LedgerCheckpoint checkpoint, CancellationToken cancellationToken)

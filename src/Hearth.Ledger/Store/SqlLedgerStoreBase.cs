@@ -49,9 +49,11 @@ public abstract class SqlLedgerStoreBase : ILedgerStore
         foreach (var e in entries)
         {
             seq++;
+            // New entries are always sealed with the current encoding (a draft cannot pick an old one).
+            var draft = e.EncodingVersion == LedgerHash.CurrentEncodingVersion ? e : e with { EncodingVersion = LedgerHash.CurrentEncodingVersion };
             // The hash covers the timestamp in whole microseconds, which is what the stores keep.
-            var hash = LedgerHash.Compute(e, seq, prev);
-            var s = e with { Sequence = seq, PrevHash = prev, Timestamp = LedgerHash.TruncateToMicroseconds(e.Timestamp), Hash = hash };
+            var hash = LedgerHash.Compute(draft, seq, prev);
+            var s = draft with { Sequence = seq, PrevHash = prev, Timestamp = LedgerHash.TruncateToMicroseconds(e.Timestamp), Hash = hash };
             prev = s.Hash;
             sealedEntries.Add(s);
         }
@@ -90,6 +92,11 @@ public abstract class SqlLedgerStoreBase : ILedgerStore
             sql.Append(" AND route = @route");
             Add(cmd, "@route", route);
         }
+        if (query.EntryId is { } entryId)
+        {
+            sql.Append(" AND entry_id = @entry_id");
+            Add(cmd, "@entry_id", entryId.ToString("N"));
+        }
         sql.Append(CultureInfo.InvariantCulture, $" ORDER BY seq LIMIT {Math.Clamp(query.Limit, 1, 1_000_000)}");
         cmd.CommandText = sql.ToString();
         var list = new List<LedgerEntry>();
@@ -127,9 +134,11 @@ public abstract class SqlLedgerStoreBase : ILedgerStore
             throw new LedgerFormatException($"Ledger row seq {seq}: entry_id '{idText}' is not a GUID.");
         }
         EnergyMethod method;
+        RequestOutcome outcome;
         try
         {
             method = EnergyMethodNames.Parse(r.GetString(15));
+            outcome = RequestOutcomeNames.Parse(r.GetString(32));
         }
         catch (FormatException ex)
         {
@@ -166,6 +175,10 @@ public abstract class SqlLedgerStoreBase : ILedgerStore
             SciGramsCo2ePer1kTokens = r.IsDBNull(26) ? null : r.GetDouble(26),
             PrevHash = r.GetString(27),
             Hash = r.GetString(28),
+            EncodingVersion = checked((int)r.GetInt64(29)),
+            Reason = r.GetString(30),
+            Policy = r.GetString(31),
+            Outcome = outcome,
         };
     }
 
@@ -180,6 +193,7 @@ public abstract class SqlLedgerStoreBase : ILedgerStore
             e.EnergyWattHours, e.EnergyMethod.ToWireName(), e.EnergyUncertaintyFraction, e.IntensityGramsCo2ePerKwh,
             e.IntensitySource, e.Zone, e.OperationalGramsCo2e, e.EmbodiedGramsCo2e, e.WaterLiters, e.HeatWattHours,
             e.HeatReusedWattHours, e.SciGramsCo2ePerRequest, e.SciGramsCo2ePer1kTokens, e.PrevHash, e.Hash,
+            (long)e.EncodingVersion, e.Reason, e.Policy, e.Outcome.ToWireName(),
         ];
     }
 

@@ -8,18 +8,22 @@ using Microsoft.Extensions.AI;
 namespace Hearth.Server.Backends;
 
 /// <summary>
-/// Maps a <see cref="ModelDescriptor"/> to its backend <see cref="IChatClient"/> wrapped in the chat pipeline (cached per model),
-/// and to its embedding generator. Owns the upstream connections and the local model manager.
+/// Maps a <see cref="ModelDescriptor"/> to its backend <see cref="IChatClient"/> wrapped in the chat pipeline, and to its embedding
+/// generator wrapped in the embedding pipeline (both cached per model). Owns the upstream connections and the local model manager.
 /// </summary>
 public sealed class ModelBackends : IDisposable
 {
     private readonly Dictionary<string, UpstreamConnection> _upstreams = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Id, BackendKind Kind), IChatClient> _clients = new();
+    private readonly ConcurrentDictionary<(string Id, BackendKind Kind), IEmbeddingGenerator<string, Embedding<float>>> _embedders = new();
     private readonly ChatPipelineBuilder _pipeline;
+    private readonly EmbeddingPipelineBuilder _embeddingPipeline;
 
-    public ModelBackends(HearthOptions options, ChatPipelineBuilder pipeline, ILocalModelLoader? localLoader, TimeProvider? timeProvider = null)
+    public ModelBackends(HearthOptions options, ChatPipelineBuilder pipeline, ILocalModelLoader? localLoader, TimeProvider? timeProvider = null,
+        EmbeddingPipelineBuilder? embeddingPipeline = null)
     {
         _pipeline = pipeline;
+        _embeddingPipeline = embeddingPipeline ?? new EmbeddingPipelineBuilder();
         foreach (var u in options.Upstreams)
         {
             _upstreams[u.Name] = new UpstreamConnection(u, timeProvider);
@@ -40,7 +44,11 @@ public sealed class ModelBackends : IDisposable
         _ => new LocalBackendChatClient(RequireLocal(model), model),
     };
 
-    public IEmbeddingGenerator<string, Embedding<float>> GetEmbeddingGenerator(ModelDescriptor model) => model.Kind switch
+    /// <summary>The model's embedding generator with the embedding pipeline around it (cached per model).</summary>
+    public IEmbeddingGenerator<string, Embedding<float>> GetEmbeddingGenerator(ModelDescriptor model) =>
+        _embedders.GetOrAdd((model.Id, model.Kind), _ => _embeddingPipeline.Build(CreateEmbeddingBackend(model), model));
+
+    private IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingBackend(ModelDescriptor model) => model.Kind switch
     {
         BackendKind.Upstream => new UpstreamEmbeddingGenerator(_upstreams[model.OwnedBy]),
         _ => new LocalBackendEmbeddingGenerator(RequireLocal(model), model),

@@ -43,6 +43,16 @@ public sealed record ServerOptions
 
     /// <summary>Largest accepted request body; larger bodies get 413.</summary>
     public long MaxRequestBodyBytes { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// <c>Http1</c> (default) or <c>Http2</c>: HTTP/2 over cleartext with prior knowledge only (h2c; HTTP/1.1 clients are
+    /// refused), e.g. behind a proxy that speaks h2c. The node has no TLS, and Kestrel cannot offer both versions on one
+    /// cleartext port, so HTTP/2 — and with it the ledger trailers on streams — needs this setting.
+    /// </summary>
+    public string Protocols { get; init; } = Http1;
+
+    public const string Http1 = "Http1";
+    public const string Http2 = "Http2";
 }
 
 /// <summary>Local GGUF models: loading, keep-alive, limits and the per-model scheduler.</summary>

@@ -21,6 +21,10 @@ public static class HearthOptionsValidator
         {
             problems.Add($"Server:MaxRequestBodyBytes {s.MaxRequestBodyBytes} is below 1024.");
         }
+        if (s.Protocols is not (ServerOptions.Http1 or ServerOptions.Http2))
+        {
+            problems.Add($"Server:Protocols '{s.Protocols}' is not {ServerOptions.Http1} or {ServerOptions.Http2}.");
+        }
 
         var l = options.Local;
         Positive(problems, "Local:MaxLoadedModels", l.MaxLoadedModels);

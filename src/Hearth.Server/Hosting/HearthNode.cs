@@ -14,6 +14,7 @@ using Hearth.Server.OpenAi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -32,6 +33,7 @@ public sealed class HearthNode : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TracerProvider? _tracing;
+    private HttpClient? _ledgerHttp;
 
     private HearthNode(WebApplication app, HearthOptions options, ModelCatalog catalog, ModelBackends backends, HearthMetrics metrics, ApiKeyStore keys, TracerProvider? tracing,
         LedgerNode ledger, NodeRouter router)
@@ -56,7 +58,7 @@ public sealed class HearthNode : IAsyncDisposable
     public HearthMetrics Metrics { get; }
     public ApiKeyStore Keys { get; }
 
-    /// <summary>The carbon ledger every chat request is metered into (opened at start, flushed and closed at stop).</summary>
+    /// <summary>The carbon ledger every chat and embedding request is metered into (opened at start, flushed and closed at stop).</summary>
     public LedgerNode Ledger { get; }
 
     /// <summary>The router behind <c>model: "hearth/auto"</c>.</summary>
@@ -76,14 +78,27 @@ public sealed class HearthNode : IAsyncDisposable
         Directory.CreateDirectory(HearthHome.ModelsDirectory(home));
 
         var ledgerOptions = NodeLedger.Resolve(options.Ledger, home);
-        var ledger = await LedgerNode.OpenAsync(ledgerOptions, null, setup.TimeProvider, cancellationToken).ConfigureAwait(false);
+        var http = NodeLedger.CreateIntensityHttpClient(ledgerOptions);
+        LedgerNode ledger;
         try
         {
-            return await StartWithLedgerAsync(options, setup, home, ledger, cancellationToken).ConfigureAwait(false);
+            ledger = await LedgerNode.OpenAsync(ledgerOptions, http, setup.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            http.Dispose();
+            throw;
+        }
+        try
+        {
+            var node = await StartWithLedgerAsync(options, setup, home, ledger, cancellationToken).ConfigureAwait(false);
+            node._ledgerHttp = http;
+            return node;
         }
         catch
         {
             await ledger.DisposeAsync().ConfigureAwait(false);
+            http.Dispose();
             throw;
         }
     }
@@ -94,12 +109,13 @@ public sealed class HearthNode : IAsyncDisposable
         var keys = new ApiKeyStore(HearthHome.KeysFile(home), setup.TimeProvider);
         var catalog = new ModelCatalog(options, setup.TimeProvider);
         var pipeline = new ChatPipelineBuilder().Use((inner, model) => new TelemetryChatClient(inner, model, metrics));
+        var embeddingPipeline = new EmbeddingPipelineBuilder();
         ModelBackends? built = null;
-        NodeLedger.AddStages(pipeline, options, ledger, catalog, () => built);
+        NodeLedger.AddStages(pipeline, embeddingPipeline, options, ledger, catalog, () => built);
         var userPipeline = setup.ChatPipeline;
         pipeline.Use((inner, model) => userPipeline.Build(inner, model));
         var loader = setup.LocalModelLoader ?? DefaultLocalModelLoader.Create();
-        var backends = new ModelBackends(options, pipeline, loader, setup.TimeProvider);
+        var backends = new ModelBackends(options, pipeline, loader, setup.TimeProvider, embeddingPipeline);
         built = backends;
         var router = new NodeRouter(options.Routing, catalog, backends);
         RegisterGauges(metrics, backends);
@@ -114,11 +130,12 @@ public sealed class HearthNode : IAsyncDisposable
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = options.Server.MaxRequestBodyBytes;
+            var protocols = options.Server.Protocols == ServerOptions.Http2 ? HttpProtocols.Http2 : HttpProtocols.Http1;
             switch (options.Server.Host)
             {
-                case "localhost": k.ListenLocalhost(options.Server.Port); break;
-                case "*": k.ListenAnyIP(options.Server.Port); break;
-                default: k.Listen(IPAddress.Parse(options.Server.Host), options.Server.Port); break;
+                case "localhost": k.ListenLocalhost(options.Server.Port, l => l.Protocols = protocols); break;
+                case "*": k.ListenAnyIP(options.Server.Port, l => l.Protocols = protocols); break;
+                default: k.Listen(IPAddress.Parse(options.Server.Host), options.Server.Port, l => l.Protocols = protocols); break;
             }
         });
         builder.Services.AddSingleton(metrics);
@@ -131,7 +148,7 @@ public sealed class HearthNode : IAsyncDisposable
         app.UseMiddleware<ApiKeyMiddleware>();
         new OpenAiEndpoints(catalog, backends, setup.TimeProvider, router).Map(app);
         new OllamaEndpoints(catalog, backends, options, setup.TimeProvider).Map(app);
-        new LedgerEndpoints(new Hearth.Ledger.Api.LedgerApi(ledger.Store, setup.TimeProvider)).Map(app);
+        new LedgerEndpoints(NodeLedger.CreateApi(ledger, setup.TimeProvider)).Map(app);
         HealthEndpoints.Map(app, catalog, metrics);
         foreach (var map in setup.Endpoints)
         {
@@ -185,6 +202,7 @@ public sealed class HearthNode : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
         Backends.Dispose();
         await Ledger.DisposeAsync().ConfigureAwait(false);
+        _ledgerHttp?.Dispose();
         _tracing?.Dispose();
     }
 }

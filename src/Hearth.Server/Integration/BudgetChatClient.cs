@@ -49,8 +49,8 @@ internal sealed class BudgetChatClient(IChatClient inner, ModelDescriptor model,
     /// <summary>Null client: go on as asked. Otherwise the local client to downgrade to and the options for it.</summary>
     private (IChatClient? Client, ChatOptions? Options) Choose(ChatOptions? options)
     {
-        var tenant = Get(options, MeteringChatClient.TenantKey);
-        var keyId = Get(options, MeteringChatClient.ApiKeyIdKey);
+        var tenant = Get(options?.AdditionalProperties, MeteringChatClient.TenantKey);
+        var keyId = Get(options?.AdditionalProperties, MeteringChatClient.ApiKeyIdKey);
         var decision = budgets.Check(tenant, keyId);
         switch (decision.Outcome)
         {
@@ -70,10 +70,10 @@ internal sealed class BudgetChatClient(IChatClient inner, ModelDescriptor model,
         }
     }
 
-    private static ApiException Exhausted(string? message) =>
+    internal static ApiException Exhausted(string? message) =>
         new(429, "insufficient_quota", message ?? "A carbon budget is exhausted.", null, "budget_exceeded");
 
-    private static string Get(ChatOptions? options, string key) =>
-        options?.AdditionalProperties is { } p && p.TryGetValue(key, out var v) && v is not null
+    internal static string Get(AdditionalPropertiesDictionary? p, string key) =>
+        p is not null && p.TryGetValue(key, out var v) && v is not null
             ? Convert.ToString(v, CultureInfo.InvariantCulture) ?? "" : "";
 }

@@ -10,15 +10,64 @@ using Microsoft.AspNetCore.Routing;
 namespace Hearth.Server.Integration;
 
 /// <summary>
-/// <c>GET /v1/ledger/entries?after=&amp;limit=&amp;tenant=&amp;model=&amp;route=&amp;from=&amp;to=</c> and
-/// <c>GET /v1/ledger/summary?by=model|tenant|day|route&amp;from=&amp;to=</c> over <see cref="LedgerApi"/>. Bad parameters → 400 naming them.
+/// <c>GET /v1/ledger/entries?after=&amp;limit=&amp;tenant=&amp;model=&amp;route=&amp;from=&amp;to=</c>, <c>GET /v1/ledger/entries/{id}</c>,
+/// <c>GET /v1/ledger/summary?by=…&amp;from=&amp;to=</c> and <c>GET /v1/ledger/verify</c> over <see cref="LedgerApi"/>. Bad parameters → 400
+/// naming them.
 /// </summary>
+/// <remarks>
+/// Tenant scope: when the request was authenticated with an API key (keys exist), entries, lookups and summaries cover the
+/// key's tenant only — a <c>tenant=</c> naming another tenant is 403 <c>tenant_forbidden</c>, an entry of another tenant is
+/// 404. The key store has no administrator notion, so no key sees other tenants' entries. Without keys (authentication
+/// off, the loopback default) the API shows every entry. Verification covers the whole chain (it reports counts, no entry data).
+/// </remarks>
 internal sealed class LedgerEndpoints(LedgerApi api)
 {
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/ledger/entries", EntriesAsync);
+        app.MapGet("/v1/ledger/entries/{id}", EntryAsync);
         app.MapGet("/v1/ledger/summary", SummaryAsync);
+        app.MapGet("/v1/ledger/verify", VerifyAsync);
+    }
+
+    /// <summary>The caller's tenant when authenticated (the scope), else null (no scope).</summary>
+    private static string? Scope(HttpContext context) =>
+        context.Items.TryGetValue(ApiKeyMiddleware.TenantItem, out var t) && t is string tenant ? tenant : null;
+
+    /// <summary>The tenant filter to apply: the caller's own; a different one asked for is refused.</summary>
+    private static string? ScopedTenant(HttpContext context, string? asked)
+    {
+        var scope = Scope(context);
+        if (scope is null)
+        {
+            return asked;
+        }
+        if (asked is not null && !string.Equals(asked, scope, StringComparison.Ordinal))
+        {
+            throw new ApiException(403, "permission_error",
+                $"This API key belongs to tenant '{scope}' and may read only that tenant's ledger entries (asked for tenant '{asked}').", "tenant", "tenant_forbidden");
+        }
+        return scope;
+    }
+
+    private async Task EntryAsync(HttpContext context)
+    {
+        var id = (string)context.Request.RouteValues["id"]!;
+        var entry = await api.GetEntryAsync(id, context.RequestAborted).ConfigureAwait(false);
+        var scope = Scope(context);
+        if (entry is null || (scope is not null && !string.Equals(entry.Tenant, scope, StringComparison.Ordinal)))
+        {
+            throw new ApiException(404, "invalid_request_error",
+                $"No ledger entry '{id}'" + (scope is null ? "." : $" for tenant '{scope}'."), "id", "entry_not_found");
+        }
+        await HttpJson.WriteAsync(context, entry, LedgerJsonContext.Default.LedgerEntryDto).ConfigureAwait(false);
+    }
+
+    private async Task VerifyAsync(HttpContext context)
+    {
+        var result = await api.VerifyAsync(context.RequestAborted).ConfigureAwait(false)
+            ?? throw new ApiException(429, "rate_limit_error", "A ledger verification is already running; try again when it has finished.", null, "verify_busy") { RetryAfterSeconds = 5 };
+        await HttpJson.WriteAsync(context, result, LedgerJsonContext.Default.LedgerVerificationDto).ConfigureAwait(false);
     }
 
     private async Task EntriesAsync(HttpContext context)
@@ -28,7 +77,7 @@ internal sealed class LedgerEndpoints(LedgerApi api)
         {
             After = Long(q, "after") ?? 0,
             Limit = (int)Math.Clamp(Long(q, "limit") ?? 100, int.MinValue, int.MaxValue),
-            Tenant = Text(q, "tenant"),
+            Tenant = ScopedTenant(context, Text(q, "tenant")),
             Model = Text(q, "model"),
             Route = Text(q, "route"),
             From = Time(q, "from"),
@@ -41,7 +90,7 @@ internal sealed class LedgerEndpoints(LedgerApi api)
     private async Task SummaryAsync(HttpContext context)
     {
         var q = context.Request.Query;
-        var summary = await api.GetSummaryAsync(Text(q, "by"), Time(q, "from"), Time(q, "to"), context.RequestAborted).ConfigureAwait(false);
+        var summary = await api.GetSummaryAsync(Text(q, "by"), Time(q, "from"), Time(q, "to"), ScopedTenant(context, null), context.RequestAborted).ConfigureAwait(false);
         await HttpJson.WriteAsync(context, summary, LedgerJsonContext.Default.LedgerSummaryDto).ConfigureAwait(false);
     }
 
@@ -75,4 +124,6 @@ internal sealed class LedgerEndpoints(LedgerApi api)
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(LedgerEntriesPage))]
 [JsonSerializable(typeof(LedgerSummaryDto))]
+[JsonSerializable(typeof(LedgerEntryDto))]
+[JsonSerializable(typeof(LedgerVerificationDto))]
 internal sealed partial class LedgerJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using Hearth.Ledger;
+using Hearth.Ledger.Api;
 using Hearth.Ledger.Chat;
 using Hearth.Ledger.Metering;
 using Hearth.Ledger.Options;
@@ -13,41 +14,84 @@ public static class NodeLedger
     /// <summary>Folder under <c>$HEARTH_HOME</c> holding the SQLite ledger, its journal and the node key.</summary>
     public const string Folder = "ledger";
 
-    /// <summary>Resolves a relative SQLite path under <c>$HEARTH_HOME/ledger</c> (and creates that folder).</summary>
+    /// <summary>
+    /// Resolves a relative SQLite path under <c>$HEARTH_HOME/ledger</c>; for PostgreSQL, the key and journal folder
+    /// (<c>Store.KeyFolder</c>) defaults to <c>$HEARTH_HOME/ledger</c> instead of the working directory. Creates the folder.
+    /// </summary>
     public static LedgerOptions Resolve(LedgerOptions options, string home)
     {
+        var resolved = Locate(options, home);
+        Directory.CreateDirectory(resolved.Store.Kind == LedgerStoreKind.Sqlite ? Path.GetDirectoryName(resolved.Store.Connection)! : resolved.Store.KeyFolder!);
+        return resolved;
+    }
+
+    /// <summary>What <see cref="Resolve"/> returns, without creating anything (for <c>hearth ledger verify|report</c>).</summary>
+    public static LedgerOptions Locate(LedgerOptions options, string home)
+    {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(home);
         if (options.Store.Kind != LedgerStoreKind.Sqlite)
         {
-            return options;
+            return options.Store.KeyFolder is null ? options with { Store = options.Store with { KeyFolder = Path.Combine(home, Folder) } } : options;
         }
         var path = Path.IsPathRooted(options.Store.Connection)
             ? options.Store.Connection
             : Path.Combine(home, Folder, options.Store.Connection);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         return options with { Store = options.Store with { Connection = path } };
     }
 
     /// <summary>
-    /// Adds, below telemetry: budget check → route/backend stamp → metering. The local model used for a budget downgrade
-    /// is the smallest local GGUF file.
+    /// Adds, below telemetry: budget check → route/backend stamp → metering, to the chat and to the embedding pipeline.
+    /// The local model used for a chat budget downgrade is the smallest local GGUF file.
     /// </summary>
-    internal static void AddStages(ChatPipelineBuilder pipeline, HearthOptions options, LedgerNode ledger, ModelCatalog catalog, Func<ModelBackends?> backends)
+    internal static void AddStages(ChatPipelineBuilder pipeline, EmbeddingPipelineBuilder embeddings, HearthOptions options, LedgerNode ledger, ModelCatalog catalog,
+        Func<ModelBackends?> backends)
     {
         var versions = new ModelVersions();
+        embeddings.Use((inner, model) => new BudgetEmbeddingGenerator(inner, model, ledger.Budgets));
+        embeddings.Use((inner, model) => new RouteStampEmbeddingGenerator(inner, model));
+        embeddings.Use((inner, model) => inner.UseHearthMetering(ledger.Meter, ledger.Writer, MeteringOptions(model, options, ledger, versions)));
         pipeline.Use((inner, model) => new BudgetChatClient(inner, model, ledger.Budgets, () =>
         {
             var local = catalog.LocalModels().OrderBy(m => m.SizeBytes).FirstOrDefault();
             return local is null || backends() is not { } b ? null : (b.GetChatClient(local), local.Id);
         }));
         pipeline.Use((inner, model) => new RouteStampChatClient(inner, model));
-        pipeline.Use((inner, model) => inner.UseHearthMetering(ledger.Meter, ledger.Writer, new MeteringChatClientOptions
-        {
-            DefaultBackend = RouteStampChatClient.BackendName(model),
-            DefaultModelVersion = versions.For(model),
-            Remote = model.Kind == BackendKind.Upstream && options.Upstreams.FirstOrDefault(u => u.Name == model.OwnedBy) is { } u
-                ? new RemoteModelProfile(u.ActiveParamsBillions, u.ProviderPue) : null,
-            Budgets = ledger.Budgets,
-        }));
+        pipeline.Use((inner, model) => inner.UseHearthMetering(ledger.Meter, ledger.Writer, MeteringOptions(model, options, ledger, versions)));
     }
+
+    /// <summary>
+    /// The HttpClient live intensity sources and the on-site signal use: no proxy, a connect timeout, and an overall timeout
+    /// of twice <c>Intensity:RequestTimeout</c> (each call is also cut at RequestTimeout by the fallback). The node disposes it.
+    /// </summary>
+    public static HttpClient CreateIntensityHttpClient(LedgerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var timeout = options.Intensity.RequestTimeout;
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            ConnectTimeout = timeout,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        };
+        return new HttpClient(handler, disposeHandler: true) { Timeout = timeout * 2 };
+    }
+
+    /// <summary>
+    /// The ledger API over the node's store. Lookups by id flush the writer once when the entry is not committed yet.
+    /// Verification trusts the node's own key for SQLite; for PostgreSQL (replicas each sign with their own key) every
+    /// checkpoint is checked against the key it carries.
+    /// </summary>
+    internal static LedgerApi CreateApi(LedgerNode ledger, TimeProvider time) =>
+        new(ledger.Store, time, ledger.Writer.FlushAsync,
+            ledger.Options.Store.Kind == LedgerStoreKind.Sqlite ? [ledger.Key.PublicKeySpkiBase64] : null);
+
+    private static MeteringChatClientOptions MeteringOptions(ModelDescriptor model, HearthOptions options, LedgerNode ledger, ModelVersions versions) => new()
+    {
+        DefaultBackend = RouteStampChatClient.BackendName(model),
+        DefaultModelVersion = versions.For(model),
+        Remote = model.Kind == BackendKind.Upstream && options.Upstreams.FirstOrDefault(u => u.Name == model.OwnedBy) is { } u
+            ? new RemoteModelProfile(u.ActiveParamsBillions, u.ProviderPue) : null,
+        Budgets = ledger.Budgets,
+    };
 }

@@ -21,14 +21,10 @@ internal static class RequestFacts
     public static void Apply(HttpContext context, ChatOptions options)
     {
         var p = options.AdditionalProperties ??= [];
-        if (context.Items.TryGetValue(ApiKeyMiddleware.TenantItem, out var tenant) && tenant is string t)
+        ApplyIdentity(context, p);
+        if (p.TryGetValue(MeteringChatClient.ApiKeyIdKey, out var id) && id is string keyId)
         {
-            p[HearthChatProperties.Tenant] = t;
-        }
-        if (context.Items.TryGetValue(ApiKeyMiddleware.KeyIdItem, out var key) && key is string id)
-        {
-            p[MeteringChatClient.ApiKeyIdKey] = id;
-            p[RoutingKeys.ApiKey] = id;
+            p[RoutingKeys.ApiKey] = keyId;
         }
         var headers = context.Request.Headers;
         if (headers.TryGetValue(PolicyHeader, out var policy) && policy.ToString().Trim() is { Length: > 0 } name)
@@ -43,6 +39,20 @@ internal static class RequestFacts
                 "false" or "0" or "no" or "" => false,
                 var other => throw ApiException.InvalidParameter(ConfidentialHeader, $"Header '{ConfidentialHeader}' is '{other}'; use true or false."),
             };
+        }
+    }
+
+    /// <summary>The ledger's request facts only (tenant and key id), e.g. for embeddings, which are not routed.</summary>
+    public static void ApplyIdentity(HttpContext context, AdditionalPropertiesDictionary p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        if (context.Items.TryGetValue(ApiKeyMiddleware.TenantItem, out var tenant) && tenant is string t)
+        {
+            p[HearthChatProperties.Tenant] = t;
+        }
+        if (context.Items.TryGetValue(ApiKeyMiddleware.KeyIdItem, out var key) && key is string id)
+        {
+            p[MeteringChatClient.ApiKeyIdKey] = id;
         }
     }
 }

@@ -239,8 +239,10 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
             throw new ApiException(400, "invalid_request_error", "input must be a string or an array of 1..2048 strings", "input");
         }
         var started = Stopwatch.GetTimestamp();
-        var result = await backends.GetEmbeddingGenerator(model).GenerateAsync(request.Input,
-            new EmbeddingGenerationOptions { ModelId = model.RemoteId ?? model.Id, Dimensions = request.Dimensions }, context.RequestAborted).ConfigureAwait(false);
+        var embeddingOptions = new EmbeddingGenerationOptions { ModelId = model.RemoteId ?? model.Id, Dimensions = request.Dimensions, AdditionalProperties = [] };
+        Integration.RequestFacts.ApplyIdentity(context, embeddingOptions.AdditionalProperties);
+        var result = await backends.GetEmbeddingGenerator(model).GenerateAsync(request.Input, embeddingOptions, context.RequestAborted).ConfigureAwait(false);
+        StreamWriters.CopyHearthHeaders(context.Response, result.AdditionalProperties);
         context.Response.ContentType = "application/json";
         await StreamWriters.WriteLineAsync(context.Response, w =>
         {

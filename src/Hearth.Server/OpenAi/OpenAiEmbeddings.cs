@@ -29,8 +29,10 @@ internal sealed partial class OpenAiEndpoints
         };
         var model = Resolve(request.Model);
         var generator = backends.GetEmbeddingGenerator(model);
-        var result = await generator.GenerateAsync(request.Input, new EmbeddingGenerationOptions { ModelId = model.RemoteId ?? model.Id, Dimensions = request.Dimensions },
-            context.RequestAborted).ConfigureAwait(false);
+        var options = new EmbeddingGenerationOptions { ModelId = model.RemoteId ?? model.Id, Dimensions = request.Dimensions, AdditionalProperties = [] };
+        Integration.RequestFacts.ApplyIdentity(context, options.AdditionalProperties);
+        var result = await generator.GenerateAsync(request.Input, options, context.RequestAborted).ConfigureAwait(false);
+        StreamWriters.CopyHearthHeaders(context.Response, result.AdditionalProperties);
         context.Response.ContentType = "application/json";
         using (var w = new Utf8JsonWriter(context.Response.BodyWriter, JsonOutput.WriterOptions))
         {

@@ -172,40 +172,8 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
             }, OpenAiJsonContext.Default.CompletionResponse).ConfigureAwait(false);
             return;
         }
-        await using var e = client.GetStreamingResponseAsync(messages, options, ct).GetAsyncEnumerator(ct);
-        var has = await e.MoveNextAsync().ConfigureAwait(false);
-        StreamWriters.StartSse(context.Response);
-        UsageDetails? usage = null;
-        while (has)
-        {
-            var u = e.Current;
-            usage = u.Contents.OfType<UsageContent>().LastOrDefault()?.Details ?? usage;
-            if (u.Text.Length > 0 || u.FinishReason is not null)
-            {
-                await StreamWriters.WriteEventAsync(context.Response, new CompletionResponse
-                {
-                    Id = id, Created = created, Model = model.Id,
-                    Choices = [new CompletionChoiceWire { Text = u.Text, FinishReason = u.FinishReason?.Value }],
-                }, OpenAiJsonContext.Default.CompletionResponse, ct).ConfigureAwait(false);
-            }
-            try
-            {
-                has = await e.MoveNextAsync().ConfigureAwait(false);
-            }
-            catch (ApiException error)
-            {
-                await StreamWriters.WriteEventAsync(context.Response, ErrorResponses.ToWire(error), OpenAiJsonContext.Default.ErrorEnvelopeWire, ct).ConfigureAwait(false);
-                return;
-            }
-        }
-        if (request.StreamOptions?.IncludeUsage == true)
-        {
-            await StreamWriters.WriteEventAsync(context.Response, new CompletionResponse
-            {
-                Id = id, Created = created, Model = model.Id, Usage = OpenAiResponseMapping.ToWire(usage ?? new UsageDetails()),
-            }, OpenAiJsonContext.Default.CompletionResponse, ct).ConfigureAwait(false);
-        }
-        await StreamWriters.WriteDoneAsync(context.Response, ct).ConfigureAwait(false);
+        await StreamCompletionAsync(context, client.GetStreamingResponseAsync(messages, options, ct), model.Id, id, created,
+            request.StreamOptions?.IncludeUsage == true).ConfigureAwait(false);
     }
 
     private Task ListModelsAsync(HttpContext context)

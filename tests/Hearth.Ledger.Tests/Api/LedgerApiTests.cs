@@ -41,3 +41,58 @@ public class LedgerApiTests
         Assert.Equal("by", ex.Parameter);
     }
 }
+
+public class LedgerApiLookupTests
+{
+    [Fact]
+    public async Task GetEntry_JournaledNotYetCommitted_FlushesAndFinds()
+    {
+        using var dir = new Hearth.TestSupport.TempDir();
+        var options = new Hearth.Ledger.Options.LedgerOptions
+        {
+            Store = new Hearth.Ledger.Options.LedgerStoreOptions { Connection = dir.File("ledger.db"), Durability = Hearth.Ledger.Options.LedgerDurability.Queued },
+        };
+        await using var node = await LedgerNode.OpenAsync(options, null, null, CancellationToken.None);
+        var api = new LedgerApi(node.Store, null, node.Writer.FlushAsync);
+        var draft = Fixtures.Entry(0) with { Reason = "fixed: big", Policy = "fixed:big" };
+
+        await node.Writer.AppendAsync(draft, CancellationToken.None);
+        var found = await api.GetEntryAsync(draft.EntryId.ToString("N"), CancellationToken.None);
+        var missing = await api.GetEntryAsync(Guid.NewGuid().ToString("N"), CancellationToken.None);
+
+        Assert.NotNull(found);
+        Assert.Equal((draft.EntryId.ToString("N"), "fixed: big", "fixed:big", "ok", 2), (found.Id, found.Reason, found.Policy, found.Outcome, found.EncodingVersion));
+        Assert.Null(missing);
+        var ex = await Assert.ThrowsAsync<LedgerApiException>(() => api.GetEntryAsync("../etc/passwd", CancellationToken.None));
+        Assert.Equal("id", ex.Parameter);
+    }
+
+    [Fact]
+    public async Task GetSummary_Tenant_OnlyThatTenant()
+    {
+        await using var h = await StoreHarness.CreateAsync("sqlite");
+        await h.Store.AppendBatchAsync([.. Enumerable.Range(0, 5).Select(i => Fixtures.Entry(i, tenant: i < 3 ? "acme" : "beta"))], CancellationToken.None);
+        var api = new LedgerApi(h.Store);
+
+        var acme = await api.GetSummaryAsync("model", null, null, "acme", CancellationToken.None);
+
+        Assert.Equal(3, acme.Total.Requests);
+    }
+
+    [Fact]
+    public async Task Verify_IntactThenEdited_ReportsFailure()
+    {
+        await using var h = await StoreHarness.CreateAsync("sqlite");
+        await h.Store.AppendBatchAsync([Fixtures.Entry(0), Fixtures.Entry(1)], CancellationToken.None);
+        var api = new LedgerApi(h.Store);
+
+        var ok = await api.VerifyAsync(CancellationToken.None);
+        await h.ExecAsync("UPDATE ledger_entries SET tokens_out = 1 WHERE seq = 1");
+        var bad = await api.VerifyAsync(CancellationToken.None);
+
+        Assert.True(ok!.Valid);
+        Assert.Equal(2, ok.EntriesChecked);
+        Assert.False(bad!.Valid);
+        Assert.Equal(("edited", 1L), (bad.Failure, bad.FirstBadSequence));
+    }
+}

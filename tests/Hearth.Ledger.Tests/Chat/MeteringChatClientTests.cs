@@ -13,6 +13,8 @@ public class MeteringChatClientTests
     private sealed class FakeChatClient : IChatClient
     {
         public bool Fail { get; init; }
+        public bool FailAfterFirst { get; init; }
+        public bool Slow { get; init; }
 
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
@@ -31,8 +33,16 @@ public class MeteringChatClientTests
         {
             foreach (var w in new[] { "Once", " upon", " a time" })
             {
+                if (Slow)
+                {
+                    await Task.Delay(50, cancellationToken);
+                }
                 await Task.Yield();
                 yield return new ChatResponseUpdate(ChatRole.Assistant, w) { ModelId = "stories260K" };
+                if (FailAfterFirst)
+                {
+                    throw new InvalidOperationException("connection reset");
+                }
             }
             yield return new ChatResponseUpdate { Contents = [new UsageContent(new UsageDetails { InputTokenCount = 3, OutputTokenCount = 3 })] };
         }
@@ -104,12 +114,166 @@ public class MeteringChatClientTests
     }
 
     [Fact]
-    public async Task GetResponse_InnerThrows_NoEntry()
+    public async Task GetResponse_InnerThrows_ErrorEntryThenSameException()
     {
         var ledger = new ListAppender();
         using var client = new MeteringChatClient(new FakeChatClient { Fail = true }, RequestMeter.Create(new LedgerOptions()), ledger);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]));
-        Assert.Empty(ledger.Entries);
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], Options()));
+        Assert.Equal("backend down", ex.Message);
+        var entry = Assert.Single(ledger.Entries);
+        Assert.Equal((RequestOutcome.Error, 0L, 0L, "acme"), (entry.Outcome, entry.TokensIn, entry.TokensOut, entry.Tenant));
+    }
+
+    [Fact]
+    public async Task GetResponse_ReasonInOptions_EntryCarriesReasonAndPolicy()
+    {
+        var ledger = new ListAppender();
+        using var client = new MeteringChatClient(new FakeChatClient(), RequestMeter.Create(new LedgerOptions()), ledger);
+        var options = Options();
+        options.AdditionalProperties![MeteringChatClient.ReasonKey] = "predictive: p(large wins) 0.31 < 0.5";
+        options.AdditionalProperties[MeteringChatClient.PolicyKey] = "predictive";
+
+        await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], options);
+
+        var entry = Assert.Single(ledger.Entries);
+        Assert.Equal(("predictive: p(large wins) 0.31 < 0.5", "predictive", RequestOutcome.Ok), (entry.Reason, entry.Policy, entry.Outcome));
+    }
+
+    [Fact]
+    public async Task GetResponse_ResponseCarriesRouterRouteAndReason_ReasonTakenRouteKeptFromOptions()
+    {
+        var ledger = new ListAppender();
+        using var client = new MeteringChatClient(new TaggingClient(new FakeChatClient()), RequestMeter.Create(new LedgerOptions()), ledger);
+        var options = Options();
+        options.AdditionalProperties![MeteringChatClient.PolicyKey] = "local-only";
+
+        await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], options);
+
+        var entry = Assert.Single(ledger.Entries);
+        Assert.Equal("local-only: largest local backend", entry.Reason);
+        Assert.Equal("local-only", entry.Policy);
+        Assert.Equal("/v1/chat/completions", entry.Route); // not the router's "hearth.route" backend name
+    }
+
+    [Fact]
+    public async Task GetResponse_PolicyWithoutReason_NoPolicyRecorded()
+    {
+        var ledger = new ListAppender();
+        using var client = new MeteringChatClient(new FakeChatClient(), RequestMeter.Create(new LedgerOptions()), ledger);
+        var options = Options();
+        options.AdditionalProperties![MeteringChatClient.PolicyKey] = "cascade"; // a header on a request no router decided
+
+        await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], options);
+
+        Assert.Equal(("", ""), (ledger.Entries[0].Reason, ledger.Entries[0].Policy));
+    }
+
+    [Fact]
+    public async Task GetStreamingResponse_FirstUpdateCarriesEntryIdAndMethod_SameIdAsEntry()
+    {
+        var ledger = new ListAppender();
+        using var client = new MeteringChatClient(new FakeChatClient(), RequestMeter.Create(new LedgerOptions()), ledger);
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var u in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")], Options()))
+        {
+            updates.Add(u);
+        }
+        var entry = Assert.Single(ledger.Entries);
+        Assert.Equal(entry.EntryId.ToString("N"), updates[0].AdditionalProperties![LedgerHeaders.EntryId]);
+        Assert.Equal("modelled", updates[0].AdditionalProperties![LedgerHeaders.Method]);
+        Assert.Equal(entry.EntryId.ToString("N"), updates[^1].AdditionalProperties![LedgerHeaders.EntryId]);
+        Assert.Equal(RequestOutcome.Ok, entry.Outcome);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponse_OuterStageTagsFirstUpdate_EntryCarriesReason()
+    {
+        var ledger = new ListAppender();
+        using var metered = new MeteringChatClient(new FakeChatClient(), RequestMeter.Create(new LedgerOptions()), ledger);
+        using var router = new TaggingClient(metered);
+        await foreach (var _ in router.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")], Options()))
+        {
+        }
+        var entry = Assert.Single(ledger.Entries);
+        Assert.Equal("local-only: largest local backend", entry.Reason);
+        Assert.Equal("/v1/chat/completions", entry.Route);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponse_ConsumerStopsAfterTwoUpdates_CancelledEntryWithTokensSoFar()
+    {
+        var ledger = new ListAppender();
+        using var client = new MeteringChatClient(new FakeChatClient(), RequestMeter.Create(new LedgerOptions()), ledger);
+        var seen = 0;
+        await foreach (var _ in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")], Options()))
+        {
+            if (++seen == 2)
+            {
+                break;
+            }
+        }
+        var entry = Assert.Single(ledger.Entries);
+        Assert.Equal((RequestOutcome.Cancelled, 2L, 0L), (entry.Outcome, entry.TokensOut, entry.TokensIn));
+    }
+
+    [Fact]
+    public async Task GetStreamingResponse_TokenCancelledMidStream_CancelledEntryAndCancellationPropagates()
+    {
+        var ledger = new ListAppender();
+        using var client = new MeteringChatClient(new FakeChatClient { Slow = true }, RequestMeter.Create(new LedgerOptions()), ledger);
+        using var cts = new CancellationTokenSource();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")], Options(), cts.Token))
+            {
+                cts.Cancel();
+            }
+        });
+        var entry = Assert.Single(ledger.Entries);
+        Assert.Equal((RequestOutcome.Cancelled, 1L), (entry.Outcome, entry.TokensOut));
+    }
+
+    [Fact]
+    public async Task GetStreamingResponse_InnerFailsMidStream_ErrorEntry()
+    {
+        var ledger = new ListAppender();
+        using var client = new MeteringChatClient(new FakeChatClient { FailAfterFirst = true }, RequestMeter.Create(new LedgerOptions()), ledger);
+        await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await foreach (var _ in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")], Options()))
+            {
+            }
+        });
+        var entry = Assert.Single(ledger.Entries);
+        Assert.Equal((RequestOutcome.Error, 1L), (entry.Outcome, entry.TokensOut));
+    }
+
+    /// <summary>Plays a router: tags the response (and the first streamed update) with a decision.</summary>
+    private sealed class TaggingClient(IChatClient inner) : DelegatingChatClient(inner)
+    {
+        public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            var r = await base.GetResponseAsync(messages, options, cancellationToken);
+            (r.AdditionalProperties ??= [])["hearth.route"] = "some-backend";
+            r.AdditionalProperties["hearth.reason"] = "local-only: largest local backend";
+            return r;
+        }
+
+        public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+            [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var first = true;
+            await foreach (var u in base.GetStreamingResponseAsync(messages, options, cancellationToken))
+            {
+                if (first)
+                {
+                    (u.AdditionalProperties ??= [])["hearth.route"] = "some-backend";
+                    u.AdditionalProperties["hearth.reason"] = "local-only: largest local backend";
+                    first = false;
+                }
+                yield return u;
+            }
+        }
     }
 
     [Fact]

@@ -66,3 +66,49 @@ public class ReportTests
         Assert.Equal(6, doc.RootElement.GetProperty("total").GetProperty("requests").GetInt64());
     }
 }
+
+public class ReportRoutingGroupingTests
+{
+    [Fact]
+    public async Task Build_ByPolicyReasonAndOutcome_GroupsAndCountsCancelledAndFailed()
+    {
+        await using var h = await StoreHarness.CreateAsync("sqlite");
+        await h.Store.AppendBatchAsync(
+        [
+            Fixtures.Entry(0) with { Policy = "predictive", Reason = "predictive: small" },
+            Fixtures.Entry(1) with { Policy = "predictive", Reason = "predictive: large", Outcome = Hearth.Ledger.Entries.RequestOutcome.Cancelled },
+            Fixtures.Entry(2) with { Policy = "cascade", Reason = "cascade: kept small" },
+            Fixtures.Entry(3) with { Outcome = Hearth.Ledger.Entries.RequestOutcome.Error },
+        ], CancellationToken.None);
+
+        var byPolicy = await LedgerReportBuilder.BuildAsync(h.Store, ReportGrouping.Policy, null, null, null, null, CancellationToken.None);
+        var byReason = await LedgerReportBuilder.BuildAsync(h.Store, ReportGrouping.Reason, null, null, null, null, CancellationToken.None);
+        var byOutcome = await LedgerReportBuilder.BuildAsync(h.Store, ReportGrouping.Outcome, null, null, null, null, CancellationToken.None);
+
+        Assert.Equal([("", 1L), ("cascade", 1L), ("predictive", 2L)], byPolicy.Rows.Select(r => (r.Group, r.Requests)));
+        Assert.Equal(["", "cascade: kept small", "predictive: large", "predictive: small"], byReason.Rows.Select(r => r.Group));
+        Assert.Equal([("cancelled", 1L), ("error", 1L), ("ok", 2L)], byOutcome.Rows.Select(r => (r.Group, r.Requests)));
+        Assert.Equal((1L, 1L), (byPolicy.Total.CancelledRequests, byPolicy.Total.FailedRequests));
+        var csv = ReportWriters.Csv(byPolicy).Split('\n');
+        var header = csv[0].Split(',');
+        var total = csv[^2].Split(',');
+        Assert.Equal("1", total[Array.IndexOf(header, "cancelled_requests")]);
+        Assert.Equal("1", total[Array.IndexOf(header, "failed_requests")]);
+    }
+
+    [Theory]
+    [InlineData("policy", ReportGrouping.Policy)]
+    [InlineData("REASON", ReportGrouping.Reason)]
+    [InlineData("outcome", ReportGrouping.Outcome)]
+    public void TryParse_KnownName_Parses(string name, ReportGrouping expected)
+    {
+        Assert.True(ReportGroupings.TryParse(name, out var g));
+        Assert.Equal(expected, g);
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("colour")]
+    [InlineData(null)]
+    public void TryParse_UnknownName_False(string? name) => Assert.False(ReportGroupings.TryParse(name, out _));
+}

@@ -12,6 +12,25 @@ public class LedgerJournalTests
         Assert.Equal(e, EntryCodec.Decode(EntryCodec.Encode(e)));
         var f = Fixtures.Entry(2);
         Assert.Equal(f, EntryCodec.Decode(EntryCodec.Encode(f)));
+        var g = Fixtures.Entry(3) with { Reason = "predictive: p 0.42 → large ✓", Policy = "predictive", Outcome = Hearth.Ledger.Entries.RequestOutcome.Cancelled };
+        Assert.Equal(g, EntryCodec.Decode(EntryCodec.Encode(g)));
+    }
+
+    [Fact]
+    public async Task Recover_SegmentWrittenByVersion1Codec_AppendsItsEntries()
+    {
+        await using var h = await StoreHarness.CreateAsync("sqlite");
+        var folder = Path.Combine(h.Folder, "journal");
+        Directory.CreateDirectory(folder);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Data", "ledger-journal-v1.bin"), Path.Combine(folder, "ledger-journal-00000001.bin"));
+
+        var recovered = await LedgerJournal.RecoverAsync(folder, h.Store, CancellationToken.None);
+
+        Assert.Equal(2, recovered);
+        var all = await h.Store.QueryAsync(new LedgerQuery(), CancellationToken.None);
+        Assert.Equal(["acme", "globex"], all.Select(e => e.Tenant));
+        Assert.All(all, e => Assert.Equal(("", Hearth.Ledger.Entries.RequestOutcome.Ok, 2), (e.Reason, e.Outcome, e.EncodingVersion)));
+        Assert.True((await LedgerVerifier.VerifyAsync(h.Store, null, CancellationToken.None)).IsValid);
     }
 
     [Fact]

@@ -29,6 +29,23 @@ public class StoreRoundTripTests
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
+    public async Task AppendBatch_ReasonPolicyOutcome_RoundTripAndQueryByEntryId(string kind)
+    {
+        await using var h = await StoreHarness.CreateAsync(kind);
+        var routed = Fixtures.Entry(0) with { Reason = "carbon-aware: grid 412 g/kWh → local ☀", Policy = "carbon-aware", Outcome = RequestOutcome.Cancelled };
+        var written = await h.Store.AppendBatchAsync([routed, Fixtures.Entry(1)], CancellationToken.None);
+
+        var byId = await h.Store.QueryAsync(new LedgerQuery { EntryId = routed.EntryId }, CancellationToken.None);
+
+        var e = Assert.Single(byId);
+        Assert.Equal(written[0], e);
+        Assert.Equal((routed.Reason, "carbon-aware", RequestOutcome.Cancelled, LedgerHash.CurrentEncodingVersion), (e.Reason, e.Policy, e.Outcome, e.EncodingVersion));
+        Assert.Empty(await h.Store.QueryAsync(new LedgerQuery { EntryId = Guid.NewGuid() }, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
     public async Task Migrate_Twice_IsIdempotentAndKeepsData(string kind)
     {
         await using var h = await StoreHarness.CreateAsync(kind);

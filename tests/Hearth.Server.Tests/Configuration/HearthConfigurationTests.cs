@@ -25,6 +25,16 @@ public sealed class HearthConfigurationTests
     }
 
     [Fact]
+    public void Load_UnknownServerProtocols_NamesTheKey()
+    {
+        using var home = new TempDir();
+
+        var e = Assert.Throws<HearthConfigException>(() => HearthConfiguration.Load(new Dictionary<string, string?> { ["Home"] = home.Path, ["Server:Protocols"] = "Http3" }));
+
+        Assert.Contains(e.Problems, p => p.StartsWith("Server:Protocols 'Http3'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Load_InvalidValues_ThrowsListingEveryBadKey()
     {
         using var home = new TempDir();

@@ -32,6 +32,9 @@ public sealed class CompletionResponse
     public string Model { get; set; } = "";
     public List<CompletionChoiceWire> Choices { get; set; } = [];
     public UsageWire? Usage { get; set; }
+
+    /// <summary>Hearth extension on the last streamed chunk: the ledger figures (<c>energy_wh</c>, <c>carbon_g</c>, <c>entry_id</c>, …), see docs/api.md.</summary>
+    public Dictionary<string, string>? Hearth { get; set; }
 }
 
 public sealed class CompletionChoiceWire

@@ -1,0 +1,153 @@
+using System.Globalization;
+using Hearth.Ledger.Entries;
+using Hearth.Ledger.Metering;
+using Hearth.Ledger.Store;
+using Microsoft.Extensions.AI;
+
+namespace Hearth.Ledger.Chat;
+
+/// <summary>
+/// One metered call (chat or embeddings): the meter scope, the entry id chosen up front, the routing reason and policy seen
+/// so far, and the output produced so far. Records exactly one entry: <see cref="CompleteAsync"/> for a finished call,
+/// <see cref="AbortAsync"/> for a cancelled or failed one. Not thread-safe (one request's flow).
+/// </summary>
+internal sealed class MeteredCall : IDisposable
+{
+    private readonly RequestScope _scope;
+    private readonly ILedgerAppender _ledger;
+    private readonly MeteringChatClientOptions _options;
+    private bool _recorded;
+
+    private MeteredCall(RequestScope scope, ILedgerAppender ledger, MeteringChatClientOptions options, string reason, string policy)
+    {
+        _scope = scope;
+        _ledger = ledger;
+        _options = options;
+        Reason = reason;
+        Policy = policy;
+    }
+
+    /// <summary>The ledger entry's id, known before the call runs (sent as <c>x-hearth-entry-id</c> before a stream starts).</summary>
+    public Guid EntryId { get; } = Guid.NewGuid();
+
+    public string Reason { get; private set; }
+    public string Policy { get; private set; }
+
+    /// <summary>Model id reported by the backend (used when the request named none).</summary>
+    public string? ModelId { get; set; }
+
+    /// <summary>Streamed content updates seen so far (one per token for the local engine; one per SSE chunk upstream).</summary>
+    public long ContentUpdates { get; set; }
+
+    public static MeteredCall Begin(IRequestMeter meter, ILedgerAppender ledger, MeteringChatClientOptions options, AdditionalPropertiesDictionary? request, string? modelId)
+    {
+        var info = new RequestInfo
+        {
+            Tenant = Get(request, MeteringChatClient.TenantKey) ?? "",
+            ApiKeyId = Get(request, MeteringChatClient.ApiKeyIdKey) ?? "",
+            Route = Get(request, MeteringChatClient.RouteKey) ?? "",
+            Backend = Get(request, MeteringChatClient.BackendKey) ?? options.DefaultBackend,
+            ModelId = modelId ?? "",
+            ModelVersion = Get(request, MeteringChatClient.ModelVersionKey) ?? options.DefaultModelVersion ?? modelId ?? "",
+            Remote = options.Remote,
+        };
+        var scope = meter.BeginRequest(info);
+        var method = options.Remote is not null ? EnergyMethod.Remote.ToWireName()
+            : meter is RequestMeter m ? (m.IsMeasured ? EnergyMethod.Measured : EnergyMethod.Modelled).ToWireName()
+            : null;
+        return new MeteredCall(scope, ledger, options, Get(request, MeteringChatClient.ReasonKey) ?? "", Get(request, MeteringChatClient.PolicyKey) ?? "")
+        {
+            ExpectedMethod = method,
+        };
+    }
+
+    /// <summary>The energy method the entry will have, when it is known before the call ends (not for peer-reported work).</summary>
+    public string? ExpectedMethod { get; private init; }
+
+    /// <summary>
+    /// Takes the routing reason and policy from a response or update (a router puts its decision there). Only
+    /// <c>hearth.reason</c> and <c>hearth.policy</c> are read: a response's <c>hearth.route</c> is the router's backend
+    /// name and never replaces the entry's route, which the request's options carry.
+    /// </summary>
+    public void Observe(AdditionalPropertiesDictionary? response)
+    {
+        if (Get(response, MeteringChatClient.ReasonKey) is { Length: > 0 } reason)
+        {
+            Reason = reason;
+        }
+        if (Get(response, MeteringChatClient.PolicyKey) is { Length: > 0 } policy)
+        {
+            Policy = policy;
+        }
+    }
+
+    /// <summary>Entry id (and the expected method) for the first streamed update, so they can be response headers.</summary>
+    public void AttachStart(AdditionalPropertiesDictionary props)
+    {
+        props[LedgerHeaders.EntryId] = EntryId.ToString("N");
+        if (ExpectedMethod is { } m)
+        {
+            props[LedgerHeaders.Method] = m;
+        }
+    }
+
+    /// <summary>Completes metering and appends the entry (waits as the durability mode says).</summary>
+    public async Task<LedgerEntry> CompleteAsync(long tokensIn, long tokensOut, RequestOutcome outcome, CancellationToken cancellationToken)
+    {
+        var draft = _scope.Complete(tokensIn, tokensOut);
+        draft = draft with
+        {
+            EntryId = EntryId,
+            ModelId = draft.ModelId.Length == 0 && ModelId is not null ? ModelId : draft.ModelId,
+            Outcome = outcome,
+            Reason = Reason,
+            // A policy is recorded only for a request a router decided (one with a reason).
+            Policy = Reason.Length > 0 ? Policy : "",
+        };
+        _recorded = true;
+        var entry = await _ledger.AppendAsync(draft, cancellationToken).ConfigureAwait(false);
+        _options.Budgets?.Record(entry);
+        _options.OnEntry?.Invoke(entry);
+        return entry;
+    }
+
+    /// <summary>
+    /// Records a cancelled or failed call (tokens out = <see cref="ContentUpdates"/>, tokens in unknown = 0), unless an entry
+    /// was already recorded. A ledger failure here is swallowed so the caller sees the request's own error.
+    /// </summary>
+    public async Task AbortAsync(RequestOutcome outcome)
+    {
+        if (_recorded)
+        {
+            return;
+        }
+        try
+        {
+            await CompleteAsync(0, ContentUpdates, outcome, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is LedgerStoreException or ObjectDisposedException)
+        {
+            // The ledger is closing or failing; the request's own exception is the one to report.
+        }
+    }
+
+    /// <summary>Cancelled when the caller's token fired, otherwise an error.</summary>
+    public static RequestOutcome OutcomeOf(Exception ex, CancellationToken cancellationToken) =>
+        ex is OperationCanceledException && cancellationToken.IsCancellationRequested ? RequestOutcome.Cancelled : RequestOutcome.Error;
+
+    /// <summary>Puts the sealed (or journaled) entry and its header values into <paramref name="props"/>.</summary>
+    public static void Attach(AdditionalPropertiesDictionary props, LedgerEntry entry)
+    {
+        props[MeteringChatClient.EntryKey] = entry;
+        props[LedgerHeaders.EntryId] = entry.EntryId.ToString("N");
+        foreach (var (k, v) in LedgerHeaders.For(entry))
+        {
+            props[k] = v;
+        }
+    }
+
+    public void Dispose() => _scope.Dispose();
+
+    private static string? Get(AdditionalPropertiesDictionary? p, string key) =>
+        p is not null && p.TryGetValue(key, out var v) && v is not null ? Convert.ToString(v, CultureInfo.InvariantCulture) : null;
+}

@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Hearth.TestSupport;
+using static Hearth.Server.Tests.Integration.IntegrationNodes;
+
+namespace Hearth.Server.Tests.Integration;
+
+/// <summary>With API keys, the ledger API shows each key only its own tenant's entries.</summary>
+public sealed class LedgerTenantScopeTests
+{
+    [Fact]
+    public async Task LedgerApi_TwoTenantKeys_EachSeesOnlyItsOwnEntries()
+    {
+        using var home = new TempDir("hearth-scope-");
+        InstallStories(home);
+        await using var node = await StartAsync(LocalOptions(home));
+        var (_, acmeKey) = node.Keys.Create("acme", "a");
+        var (_, globexKey) = node.Keys.Create("globex", "g");
+        using var http = Client(node);
+
+        string? globexEntry = null;
+        foreach (var key in new[] { acmeKey, acmeKey, globexKey })
+        {
+            using var chat = await SendAsync(http, HttpMethod.Post, "/v1/chat/completions", key, ChatBody(LocalModel));
+            Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
+            globexEntry = Header(chat, "x-hearth-entry-id");
+        }
+        using (var flush = await SendAsync(http, HttpMethod.Get, "/v1/ledger/entries/" + globexEntry, globexKey))
+        {
+            Assert.Equal(HttpStatusCode.OK, flush.StatusCode); // also waits for the commit of everything queued before
+        }
+
+        var acme = await JsonAsync(http, "/v1/ledger/entries", acmeKey);
+        var globex = await JsonAsync(http, "/v1/ledger/entries", globexKey);
+        var acmeSummary = await JsonAsync(http, "/v1/ledger/summary?by=tenant", acmeKey);
+        using var foreignFilter = await SendAsync(http, HttpMethod.Get, "/v1/ledger/entries?tenant=globex", acmeKey);
+        using var foreignEntry = await SendAsync(http, HttpMethod.Get, "/v1/ledger/entries/" + globexEntry, acmeKey);
+        using var anonymous = await http.GetAsync("/v1/ledger/entries");
+
+        Assert.Equal(["acme", "acme"], acme.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("tenant").GetString()));
+        Assert.Equal(["globex"], globex.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("tenant").GetString()));
+        Assert.Equal(2, acmeSummary.GetProperty("total").GetProperty("requests").GetInt64());
+        Assert.Equal(["acme"], acmeSummary.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("group").GetString()));
+        Assert.Equal(HttpStatusCode.Forbidden, foreignFilter.StatusCode);
+        Assert.Equal("tenant_forbidden", JsonDocument.Parse(await foreignFilter.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, foreignEntry.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string key, string? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : Json(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return await http.SendAsync(request);
+    }
+
+    private static async Task<JsonElement> JsonAsync(HttpClient http, string path, string key)
+    {
+        using var response = await SendAsync(http, HttpMethod.Get, path, key);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    }
+}
