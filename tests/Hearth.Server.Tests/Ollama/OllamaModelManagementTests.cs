@@ -64,4 +64,56 @@ public sealed class OllamaModelManagementTests
         Assert.Contains("GGUF", last.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(home.Path, "models", "notes.gguf")));
     }
+
+    [Fact]
+    public async Task KeepAlive_LoadWithDurationThenUnloadWithZero_PsFollows()
+    {
+        using var home = new TempDir();
+        var models = Path.Combine(home.Path, "models");
+        Directory.CreateDirectory(models);
+        Llama2cImporter.Import(TestData.File("models/stories260K/stories260K.bin"), TestData.File("models/stories260K/tok512.bin"), Path.Combine(models, "stories260K.gguf"));
+        var options = TestNodes.Options(home);
+        await using var node = await TestNodes.StartAsync(options with { Local = options.Local with { Threads = 1, KeepAliveSeconds = 300 } });
+        using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+
+        using var load = await http.PostAsync("api/generate", LocalChatTests.Json("""{"model":"stories260K","keep_alive":"2h"}"""));
+        var loaded = JsonDocument.Parse(await load.Content.ReadAsStringAsync()).RootElement;
+        var psLoaded = JsonDocument.Parse(await http.GetStringAsync("api/ps")).RootElement.GetProperty("models");
+        using var chat = await http.PostAsync("api/chat", LocalChatTests.Json(
+            """{"model":"stories260K","messages":[{"role":"user","content":"Hi"}],"stream":false,"keep_alive":0,"options":{"num_predict":3}}"""));
+        var psAfterChat = JsonDocument.Parse(await http.GetStringAsync("api/ps")).RootElement.GetProperty("models");
+        using var bad = await http.PostAsync("api/generate", LocalChatTests.Json("""{"model":"stories260K","prompt":"Hi","keep_alive":"soon"}"""));
+        var badBody = JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal("load", loaded.GetProperty("done_reason").GetString());
+        var entry = Assert.Single(psLoaded.EnumerateArray());
+        var expires = DateTimeOffset.Parse(entry.GetProperty("expires_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(110), TimeSpan.FromMinutes(121));   // the request's 2h, not the node's 5 min
+        Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
+        Assert.Empty(psAfterChat.EnumerateArray());   // keep_alive 0: unloaded when the request ended
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("keep_alive", badBody.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KeepAlive_EmptyPromptWithZero_UnloadsLoadedModel()
+    {
+        using var home = new TempDir();
+        var models = Path.Combine(home.Path, "models");
+        Directory.CreateDirectory(models);
+        Llama2cImporter.Import(TestData.File("models/stories260K/stories260K.bin"), TestData.File("models/stories260K/tok512.bin"), Path.Combine(models, "stories260K.gguf"));
+        var options = TestNodes.Options(home);
+        await using var node = await TestNodes.StartAsync(options with { Local = options.Local with { Threads = 1 } });
+        using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        using var generate = await http.PostAsync("api/generate", LocalChatTests.Json("""{"model":"stories260K","prompt":"Hi","stream":false,"options":{"num_predict":2}}"""));
+        var before = JsonDocument.Parse(await http.GetStringAsync("api/ps")).RootElement.GetProperty("models").GetArrayLength();
+
+        using var unload = await http.PostAsync("api/generate", LocalChatTests.Json("""{"model":"stories260K","keep_alive":0}"""));
+        var reply = JsonDocument.Parse(await unload.Content.ReadAsStringAsync()).RootElement;
+        var after = JsonDocument.Parse(await http.GetStringAsync("api/ps")).RootElement.GetProperty("models").GetArrayLength();
+
+        Assert.Equal(1, before);
+        Assert.Equal("unload", reply.GetProperty("done_reason").GetString());
+        Assert.Equal(0, after);
+    }
 }
