@@ -21,6 +21,12 @@ public static class HearthChatProperties
     /// <summary>bool: the single user message is a raw prompt (<c>/v1/completions</c>), no chat template.</summary>
     public const string RawPrompt = "hearth.raw_prompt";
 
+    /// <summary>
+    /// <see cref="TimeSpan"/>: how long a local model stays loaded after this request (Ollama's <c>keep_alive</c>; the last
+    /// request's value wins, as in Ollama); <see cref="Timeout.InfiniteTimeSpan"/> = until the node stops; absent = the node's setting.
+    /// </summary>
+    public const string KeepAlive = "hearth.keep_alive";
+
     /// <summary>bool: the client sent <c>max_completion_tokens</c> (forwarded under that name).</summary>
     public const string MaxCompletionTokensField = "hearth.max_completion_tokens_field";
 

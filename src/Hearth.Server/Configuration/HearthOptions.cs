@@ -98,6 +98,9 @@ public sealed record UpstreamOptions
     /// <summary>Whole-request timeout for non-streamed calls and for the wait for response headers when streaming.</summary>
     public int TimeoutSeconds { get; init; } = 120;
 
+    /// <summary>Streaming: the longest silence between two chunks before the stream is abandoned (504 before the first chunk).</summary>
+    public int StreamIdleTimeoutSeconds { get; init; } = 60;
+
     /// <summary>TCP connect timeout.</summary>
     public int ConnectTimeoutSeconds { get; init; } = 5;
 

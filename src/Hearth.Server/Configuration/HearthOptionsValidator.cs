@@ -75,6 +75,7 @@ public static class HearthOptionsValidator
             }
             Positive(problems, key + ":TimeoutSeconds", u.TimeoutSeconds);
             Positive(problems, key + ":ConnectTimeoutSeconds", u.ConnectTimeoutSeconds);
+            Positive(problems, key + ":StreamIdleTimeoutSeconds", u.StreamIdleTimeoutSeconds);
             Positive(problems, key + ":BreakerMinimumThroughput", u.BreakerMinimumThroughput);
             Positive(problems, key + ":BreakDurationSeconds", u.BreakDurationSeconds);
             if (u.ActiveParamsBillions is <= 0 or > 100_000 || double.IsNaN(u.ActiveParamsBillions))

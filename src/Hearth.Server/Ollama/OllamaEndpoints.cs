@@ -65,9 +65,17 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
     {
         var request = await HttpJson.ReadAsync(context, OllamaJsonContext.Default.OllamaChatRequest).ConfigureAwait(false);
         var model = Resolve(request.Model);
+        var keepAlive = OllamaKeepAlive.Parse(request.KeepAlive);
+        if (request.Messages is null or { Count: 0 })
+        {
+            // Ollama: a chat without messages only loads (or, with keep_alive 0, unloads) the model.
+            await LoadOrUnloadAsync(context, model, keepAlive, chat: true).ConfigureAwait(false);
+            return;
+        }
         var messages = OllamaMapping.ToChatMessages(request.Messages);
         var options = OllamaMapping.ToChatOptions(request.Options, request.Format, request.Tools);
         options.ModelId = model.RemoteId ?? model.Id;
+        SetKeepAlive(options, keepAlive);
         AddTenant(context, options);
         await RunAsync(context, model, messages, options, request.Stream != false, chat: true).ConfigureAwait(false);
     }
@@ -76,23 +84,16 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
     {
         var request = await HttpJson.ReadAsync(context, OllamaJsonContext.Default.OllamaGenerateRequest).ConfigureAwait(false);
         var model = Resolve(request.Model);
+        var keepAlive = OllamaKeepAlive.Parse(request.KeepAlive);
         if (string.IsNullOrEmpty(request.Prompt))
         {
-            // Ollama: an empty prompt only loads the model.
-            await StreamWriters.WriteLineAsync(context.Response, w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("model", model.Id);
-                w.WriteString("created_at", Now());
-                w.WriteString("response", "");
-                w.WriteBoolean("done", true);
-                w.WriteString("done_reason", "load");
-                w.WriteEndObject();
-            }, context.RequestAborted).ConfigureAwait(false);
+            // Ollama: an empty prompt only loads (or, with keep_alive 0, unloads) the model.
+            await LoadOrUnloadAsync(context, model, keepAlive, chat: false).ConfigureAwait(false);
             return;
         }
         var options = OllamaMapping.ToChatOptions(request.Options, request.Format, null);
         options.ModelId = model.RemoteId ?? model.Id;
+        SetKeepAlive(options, keepAlive);
         AddTenant(context, options);
         List<ChatMessage> messages = [];
         if (request.Raw == true)
@@ -105,6 +106,58 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         }
         messages.Add(new ChatMessage(ChatRole.User, request.Prompt));
         await RunAsync(context, model, messages, options, request.Stream != false, chat: false).ConfigureAwait(false);
+    }
+
+    private static void SetKeepAlive(ChatOptions options, TimeSpan? keepAlive)
+    {
+        if (keepAlive is { } k)
+        {
+            (options.AdditionalProperties ??= [])[HearthChatProperties.KeepAlive] = k;
+        }
+    }
+
+    /// <summary>
+    /// Loads a local model now (setting its keep-alive) or, with <c>keep_alive: 0</c>, unloads it; answers with one done object
+    /// (<c>done_reason</c> <c>load</c> / <c>unload</c>). Upstream models have nothing to load.
+    /// </summary>
+    private async Task LoadOrUnloadAsync(HttpContext context, ModelDescriptor model, TimeSpan? keepAlive, bool chat)
+    {
+        var reason = "load";
+        if (model.Kind == BackendKind.Local && backends.Local is { } local)
+        {
+            if (keepAlive == TimeSpan.Zero)
+            {
+                if (!local.TryUnload(model.Id))
+                {
+                    throw new ApiException(409, "invalid_request_error", $"model '{model.Id}' is generating right now; retry when it is idle", "model") { RetryAfterSeconds = 1 };
+                }
+                reason = "unload";
+            }
+            else
+            {
+                await local.PreloadAsync(model, keepAlive, context.RequestAborted).ConfigureAwait(false);
+            }
+        }
+        await StreamWriters.WriteLineAsync(context.Response, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("model", model.Id);
+            w.WriteString("created_at", Now());
+            if (chat)
+            {
+                w.WriteStartObject("message");
+                w.WriteString("role", "assistant");
+                w.WriteString("content", "");
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteString("response", "");
+            }
+            w.WriteBoolean("done", true);
+            w.WriteString("done_reason", reason);
+            w.WriteEndObject();
+        }, context.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task RunAsync(HttpContext context, ModelDescriptor model, List<ChatMessage> messages, ChatOptions options, bool stream, bool chat)

@@ -16,7 +16,10 @@ public sealed class ModelDownloadException(string message, Exception? inner = nu
 
 /// <summary>
 /// Downloads a model into <c>$HEARTH_HOME/models</c>: bytes go to <c>downloads/NAME.gguf.partial</c>, a broken connection resumes with an
-/// HTTP <c>Range</c> request (also across runs), the SHA-256 is checked when the source publishes one (a <c>URL.sha256</c> sidecar, or an
+/// HTTP <c>Range</c> request (also across runs) guarded by <c>If-Range</c> with the validator of the response the partial bytes came from
+/// (a strong <c>ETag</c>, else <c>Last-Modified</c>, kept in <c>NAME.gguf.partial.validator</c>), so bytes of a file that changed on the
+/// server are never stitched onto old ones: the server then answers 200 and the download restarts; without any validator a partial
+/// file is not resumed but downloaded again. The SHA-256 is checked when the source publishes one (a <c>URL.sha256</c> sidecar, or an
 /// <c>X-Linked-ETag</c>/<c>ETag</c> that is a 64-hex digest), the GGUF magic is checked, and the file is moved into place atomically.
 /// </summary>
 public sealed class ModelDownloader(HttpClient http, string home, int maxAttempts = 6, TimeProvider? timeProvider = null)
@@ -31,6 +34,7 @@ public sealed class ModelDownloader(HttpClient http, string home, int maxAttempt
         Directory.CreateDirectory(downloads);
         Directory.CreateDirectory(models);
         var partial = Path.Combine(downloads, source.ModelName + ".gguf.partial");
+        var validatorFile = partial + ".validator";
         var final = Path.Combine(models, source.ModelName + Backends.LocalModelFiles.Extension);
 
         progress?.Report(new PullProgress("resolving", 0, null));
@@ -47,7 +51,7 @@ public sealed class ModelDownloader(HttpClient http, string home, int maxAttempt
             }
             try
             {
-                var done = await DownloadAttemptAsync(source.Url, partial, have, progress, cancellationToken).ConfigureAwait(false);
+                var done = await DownloadAttemptAsync(source.Url, partial, validatorFile, have, progress, cancellationToken).ConfigureAwait(false);
                 total = done.Total;
                 expected ??= done.HeaderDigest;
                 last = null;
@@ -69,6 +73,7 @@ public sealed class ModelDownloader(HttpClient http, string home, int maxAttempt
         if (expected is not null && !string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
         {
             File.Delete(partial);
+            File.Delete(validatorFile);
             throw new ModelDownloadException($"SHA-256 mismatch for {source.Url}: published {expected}, downloaded {actual}. The partial file was deleted; pull again.");
         }
         await using (var check = File.OpenRead(partial))
@@ -79,21 +84,30 @@ public sealed class ModelDownloader(HttpClient http, string home, int maxAttempt
             {
                 check.Close();
                 File.Delete(partial);
+                File.Delete(validatorFile);
                 throw new ModelDownloadException($"{source.Url} is not a GGUF file (no 'GGUF' magic at offset 0).");
             }
         }
         File.Move(partial, final, overwrite: true);
+        File.Delete(validatorFile);
         var bytes = new FileInfo(final).Length;
         progress?.Report(new PullProgress("success", bytes, bytes));
         return new PullResult(source.ModelName, final, bytes, actual, expected is not null, resumes);
     }
 
-    private async Task<(long? Total, string? HeaderDigest)> DownloadAttemptAsync(Uri url, string partial, long have, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
+    private async Task<(long? Total, string? HeaderDigest)> DownloadAttemptAsync(Uri url, string partial, string validatorFile, long have,
+        IProgress<PullProgress>? progress, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        if (have > 0)
+        var validator = have > 0 && File.Exists(validatorFile) ? (await File.ReadAllTextAsync(validatorFile, cancellationToken).ConfigureAwait(false)).Trim() : "";
+        if (have > 0 && validator.Length > 0)
         {
             request.Headers.Range = new RangeHeaderValue(have, null);
+            request.Headers.TryAddWithoutValidation("If-Range", validator);
+        }
+        else
+        {
+            have = 0;   // nothing proves the partial bytes belong to the file the server has now: start over
         }
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         var digest = DigestFromHeaders(response);
@@ -107,6 +121,19 @@ public sealed class ModelDownloader(HttpClient http, string home, int maxAttempt
             throw new ModelDownloadException($"{url} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
         }
         var append = have > 0 && response.StatusCode == HttpStatusCode.PartialContent;
+        if (!append)
+        {
+            // A fresh (200) body: remember what identifies it, for a later If-Range.
+            var fresh = Validator(response);
+            if (fresh is null)
+            {
+                File.Delete(validatorFile);
+            }
+            else
+            {
+                await File.WriteAllTextAsync(validatorFile, fresh, cancellationToken).ConfigureAwait(false);
+            }
+        }
         if (append && response.Content.Headers.ContentRange?.From != have)
         {
             throw new ModelDownloadException($"{url} answered a range starting at {response.Content.Headers.ContentRange?.From}, not {have}.");
@@ -170,6 +197,16 @@ public sealed class ModelDownloader(HttpClient http, string home, int maxAttempt
             }
         }
         return null;
+    }
+
+    /// <summary>The response's If-Range validator: a strong ETag, else Last-Modified (HTTP date), else null.</summary>
+    private static string? Validator(HttpResponseMessage response)
+    {
+        if (response.Headers.ETag is { IsWeak: false } etag)
+        {
+            return etag.Tag;
+        }
+        return response.Content.Headers.LastModified is { } modified ? modified.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
     private static bool IsSha256(string? s) => s is { Length: 64 } && s.All(char.IsAsciiHexDigit);

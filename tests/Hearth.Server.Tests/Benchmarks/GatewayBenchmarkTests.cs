@@ -22,6 +22,21 @@ public sealed class GatewayBenchmarkTests
         Assert.Equal(0, r.Direct.Errors + r.Hearth.Errors);
         Assert.True(r.Hearth.P50Milliseconds > 0 && r.Direct.P50Milliseconds > 0);
         Assert.True(r.Hearth.P99Milliseconds >= r.Hearth.P50Milliseconds);
+        Assert.Null(r.NodeMemory);   // in-process: only the managed heap is known
+        Assert.True(r.HeapBytesBefore > 0 && r.HeapBytesAfter > 0);
+    }
+
+    [Theory]
+    [InlineData(new long[] { 100 << 20, 101 << 20, 100 << 20, 102 << 20, 101 << 20, 103 << 20 }, true)]
+    [InlineData(new long[] { 100 << 20, 110 << 20, 120 << 20, 130 << 20, 140 << 20, 150 << 20 }, false)]
+    [InlineData(new long[] { 10 << 20, 11 << 20, 12 << 20, 13 << 20 }, true)]   // +3 MiB on a small process: within 4 MiB
+    public void NodeMemoryTrace_FirstVersusLastThird_DecidesFlat(long[] samples, bool flat)
+    {
+        var trace = NodeMemoryTrace.From(samples);
+
+        Assert.Equal(flat, trace.IsFlat);
+        Assert.Equal(samples.Max(), trace.MaxBytes);
+        Assert.Equal(samples.Length, trace.Samples);
     }
 
     [Fact]

@@ -62,6 +62,48 @@ public sealed class ModelDownloaderTests
     }
 
     [Fact]
+    public async Task Pull_FileChangedOnServerBetweenRuns_IfRangeMismatchRestartsWithNewFile()
+    {
+        using var home = new TempDir();
+        await using var server = await LoopbackFileServer.StartAsync();
+        var v1 = FakeGguf(300_000);
+        var v2 = FakeGguf(320_000);
+        v2[100] ^= 0xFF;
+        server.Add("m.gguf", v1, etag: "\"v1\"");   // not a digest: nothing would catch a stitched file but If-Range
+        server.DropAfterBytes = 100_000;
+        server.DropConnections(1);
+        using var http = new HttpClient();
+        var source = ModelSource.Parse(new Uri(server.BaseAddress, "f/m.gguf").ToString());
+        await Assert.ThrowsAsync<ModelDownloadException>(() => new ModelDownloader(http, home.Path, maxAttempts: 1).PullAsync(source, null, CancellationToken.None));
+        server.Add("m.gguf", v2, etag: "\"v2\"");
+
+        var result = await new ModelDownloader(http, home.Path).PullAsync(source, null, CancellationToken.None);
+
+        Assert.Equal(v2, File.ReadAllBytes(result.Path));
+        Assert.Equal("\"v1\"", server.IfRangesSeen[1]);   // resumed with the first response's validator, the server said 200
+        Assert.False(File.Exists(Path.Combine(HearthHome.DownloadsDirectory(home.Path), "m.gguf.partial.validator")));
+    }
+
+    [Fact]
+    public async Task Pull_NoValidatorAcrossRuns_DownloadsAgainFromZero()
+    {
+        using var home = new TempDir();
+        await using var server = await LoopbackFileServer.StartAsync();
+        var content = FakeGguf(300_000);
+        server.Add("plain.gguf", content);
+        server.DropAfterBytes = 100_000;
+        server.DropConnections(1);
+        using var http = new HttpClient();
+        var source = ModelSource.Parse(new Uri(server.BaseAddress, "f/plain.gguf").ToString());
+        await Assert.ThrowsAsync<ModelDownloadException>(() => new ModelDownloader(http, home.Path, maxAttempts: 1).PullAsync(source, null, CancellationToken.None));
+
+        var result = await new ModelDownloader(http, home.Path).PullAsync(source, null, CancellationToken.None);
+
+        Assert.Equal(content, File.ReadAllBytes(result.Path));
+        Assert.Null(server.RangesSeen[1]);   // no ETag, no Last-Modified: the partial bytes were not trusted
+    }
+
+    [Fact]
     public async Task Pull_DigestMismatch_ThrowsAndLeavesNoModel()
     {
         using var home = new TempDir();

@@ -11,7 +11,8 @@ namespace Hearth.Server.Tests.Support;
 
 /// <summary>
 /// A real HTTP file server on loopback for pull tests: <c>GET /f/NAME</c> with <c>Range: bytes=N-</c> support (206 + Content-Range),
-/// optional <c>/f/NAME.sha256</c> sidecar and ETag, and a mode that cuts the connection after some bytes of the first responses.
+/// optional <c>/f/NAME.sha256</c> sidecar and ETag (a range request whose <c>If-Range</c> does not match the current ETag gets the
+/// whole file with 200, as RFC 9110 says), and a mode that cuts the connection after some bytes of the first responses.
 /// </summary>
 internal sealed class LoopbackFileServer : IAsyncDisposable
 {
@@ -25,6 +26,7 @@ internal sealed class LoopbackFileServer : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
     public List<string?> RangesSeen { get; } = [];
+    public List<string?> IfRangesSeen { get; } = [];
     public int DropAfterBytes { get; set; } = 1000;
 
     public void Add(string name, byte[] content, string? sidecar = null, string? etag = null)
@@ -65,8 +67,12 @@ internal sealed class LoopbackFileServer : IAsyncDisposable
         }
         var range = context.Request.Headers.Range.ToString();
         lock (RangesSeen) { RangesSeen.Add(range.Length == 0 ? null : range); }
+        var ifRange = context.Request.Headers.IfRange.ToString();
+        lock (IfRangesSeen) { IfRangesSeen.Add(ifRange.Length == 0 ? null : ifRange); }
+        _etags.TryGetValue(name, out var currentEtag);
+        var rangeValid = ifRange.Length == 0 || ifRange == currentEtag;
         long from = 0;
-        if (range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-'))
+        if (rangeValid && range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-'))
         {
             from = long.Parse(range[6..^1], System.Globalization.CultureInfo.InvariantCulture);
             if (from >= content.Length)
@@ -84,6 +90,7 @@ internal sealed class LoopbackFileServer : IAsyncDisposable
         {
             await context.Response.Body.WriteAsync(content.AsMemory((int)from, Math.Min(DropAfterBytes, content.Length - (int)from)));
             await context.Response.Body.FlushAsync();
+            await Task.Delay(100);   // let the client read what was sent: a reset discards data the peer has not read yet
             context.Abort();
             return;
         }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Hearth.Inference.Kernels;
 
 namespace Hearth.Inference.Engine.Sampling;
 
@@ -92,7 +93,7 @@ internal sealed class Sampler
         // Temperature, then softmax (probabilities in _values).
         var probs = _values.AsSpan(0, n);
         TensorPrimitives.Divide(probs, _options.Temperature, probs);
-        TensorPrimitives.SoftMax(probs, probs);
+        VectorOps.Softmax(probs);   // max-subtracted: logits / a low temperature overflow TensorPrimitives.SoftMax to NaN
 
         if (sorted)
         {

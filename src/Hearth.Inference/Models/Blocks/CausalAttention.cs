@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Hearth.Inference.Engine;
+using Hearth.Inference.Kernels;
 
 namespace Hearth.Inference.Models.Blocks;
 
@@ -50,7 +51,7 @@ internal static class CausalAttention
             }
         }
 
-        TensorPrimitives.SoftMax(s, s);
+        VectorOps.Softmax(s);   // max-subtracted: TensorPrimitives.SoftMax overflows to NaN once a score exceeds ~88
 
         output[..headDimension].Clear();
         if (f32)
@@ -105,7 +106,7 @@ internal static class CausalAttention
             scores[p] = Vector256.Sum(acc0 + acc1) * scale;
         }
 
-        TensorPrimitives.SoftMax(scores, scores);
+        VectorOps.Softmax(scores);
 
         ref var w = ref MemoryMarshal.GetReference(scores);
         var start = 0;

@@ -11,19 +11,22 @@ public sealed class LocalBackendChatClient(LocalModelManager manager, ModelDescr
 {
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        using var lease = await manager.AcquireAsync(model, cancellationToken).ConfigureAwait(false);
+        using var lease = await manager.AcquireAsync(model, KeepAlive(options), cancellationToken).ConfigureAwait(false);
         return await lease.Model.ChatClient.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var lease = await manager.AcquireAsync(model, cancellationToken).ConfigureAwait(false);
+        using var lease = await manager.AcquireAsync(model, KeepAlive(options), cancellationToken).ConfigureAwait(false);
         await foreach (var update in lease.Model.ChatClient.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
         {
             yield return update;
         }
     }
+
+    private static TimeSpan? KeepAlive(ChatOptions? options) =>
+        options?.AdditionalProperties?.TryGetValue(HearthChatProperties.KeepAlive, out var v) == true && v is TimeSpan t ? t : null;
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
         serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;

@@ -32,7 +32,15 @@ public sealed class LocalModelManager : IDisposable
     }
 
     /// <summary>Waits for a sequence slot on the model (or throws 429 when its queue is full), loads it if needed, and returns a lease.</summary>
-    public async Task<LocalModelLease> AcquireAsync(ModelDescriptor model, CancellationToken cancellationToken)
+    public Task<LocalModelLease> AcquireAsync(ModelDescriptor model, CancellationToken cancellationToken) =>
+        AcquireAsync(model, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="AcquireAsync(ModelDescriptor, CancellationToken)"/>; a non-null <paramref name="keepAlive"/> becomes the model's
+    /// keep-alive from now on (Ollama's per-request <c>keep_alive</c>: zero unloads it when idle, <see cref="Timeout.InfiniteTimeSpan"/>
+    /// keeps it until the node stops).
+    /// </summary>
+    public async Task<LocalModelLease> AcquireAsync(ModelDescriptor model, TimeSpan? keepAlive, CancellationToken cancellationToken)
     {
         ModelState state;
         lock (_lock)
@@ -48,6 +56,10 @@ public sealed class LocalModelManager : IDisposable
                 throw new QueueFullException(model.Id, _options.QueueCapacity, retry);
             }
             state.InFlight++;
+            if (keepAlive is { } k)
+            {
+                state.KeepAlive = k;
+            }
         }
         var entered = false;
         try
@@ -131,7 +143,7 @@ public sealed class LocalModelManager : IDisposable
         {
             state.Active--;
             state.LastUsed = _time.GetUtcNow();
-            if (_options.KeepAliveSeconds == 0 && state.Active == 0)
+            if (KeepAliveOf(state) == TimeSpan.Zero && state.Active == 0)
             {
                 UnloadLocked(state);
             }
@@ -167,12 +179,20 @@ public sealed class LocalModelManager : IDisposable
             var now = _time.GetUtcNow();
             foreach (var s in _models.Values)
             {
-                if (s.Loading is not null && s.Active == 0 && now - s.LastUsed >= TimeSpan.FromSeconds(_options.KeepAliveSeconds))
+                if (s.Loading is not null && s.Active == 0 && KeepAliveOf(s) != Timeout.InfiniteTimeSpan && now - s.LastUsed >= KeepAliveOf(s))
                 {
                     UnloadLocked(s);
                 }
             }
         }
+    }
+
+    private TimeSpan KeepAliveOf(ModelState state) => state.KeepAlive ?? TimeSpan.FromSeconds(_options.KeepAliveSeconds);
+
+    /// <summary>Loads the model (if it is not loaded) without generating, and sets its keep-alive (Ollama's empty-prompt request).</summary>
+    public async Task PreloadAsync(ModelDescriptor model, TimeSpan? keepAlive, CancellationToken cancellationToken)
+    {
+        using var lease = await AcquireAsync(model, keepAlive, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Unloads a model now if it is idle (model deleted); returns false when it is in use.</summary>
@@ -200,7 +220,7 @@ public sealed class LocalModelManager : IDisposable
         {
             return [.. _models.Values.Where(s => s.Loaded is not null).Select(s => new LoadedModelStatus(
                 s.Model, s.Loaded!.ResidentBytes, s.Loaded.Details, s.Active,
-                s.Active > 0 ? null : s.LastUsed + TimeSpan.FromSeconds(_options.KeepAliveSeconds)))];
+                s.Active > 0 || KeepAliveOf(s) == Timeout.InfiniteTimeSpan ? null : s.LastUsed + KeepAliveOf(s)))];
         }
     }
 
@@ -234,6 +254,9 @@ public sealed class LocalModelManager : IDisposable
         public Task<ILocalModel>? Loading { get; set; }
         public ILocalModel? Loaded { get; set; }
         public DateTimeOffset LastUsed { get; set; }
+
+        /// <summary>Set by a request's keep_alive; null = the node's <c>KeepAliveSeconds</c>.</summary>
+        public TimeSpan? KeepAlive { get; set; }
     }
 }
 

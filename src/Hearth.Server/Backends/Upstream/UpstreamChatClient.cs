@@ -88,12 +88,20 @@ public sealed class UpstreamChatClient(UpstreamConnection connection) : IChatCli
         }
         await using var _ = stream.ConfigureAwait(false);
         using var reader = new StreamReader(stream);
+        // Each read gets the idle budget again: a stalled upstream is abandoned instead of holding the client (and a slot) forever.
+        var idleTimeout = TimeSpan.FromSeconds(connection.Options.StreamIdleTimeoutSeconds);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         while (true)
         {
             string? line;
             try
             {
-                line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+                idle.CancelAfter(idleTimeout);
+                line = await reader.ReadLineAsync(idle.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new UpstreamException(504, connection.Name, $"stream stalled: no data for {connection.Options.StreamIdleTimeoutSeconds} s.", e);
             }
             catch (Exception e) when (e is IOException or HttpRequestException)
             {

@@ -56,6 +56,16 @@ public sealed class SamplerTests
     }
 
     [Fact]
+    public void Choose_LowTemperatureLargeLogits_SamplesTheLikelyTokenWithoutOverflow()
+    {
+        // 40 / 0.05 = 800: exp(800) is infinite in float, so the softmax must subtract the maximum first.
+        var sampler = new Sampler(new SamplingOptions { Temperature = 0.05f, TopP = 0.9f, Seed = 7 }, 4);
+        var draws = Enumerable.Range(0, 50).Select(_ => sampler.Choose([40f, 39.5f, -3f, 12f])).ToList();
+
+        Assert.All(draws, d => Assert.Equal(0, d));
+    }
+
+    [Fact]
     public void Choose_TopP_KeepsOnlyNucleus()
     {
         var sampler = new Sampler(new SamplingOptions { Temperature = 1f, TopP = 0.85f, Seed = 3 }, 4);

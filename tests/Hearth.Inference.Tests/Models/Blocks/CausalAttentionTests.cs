@@ -61,7 +61,8 @@ public sealed class CausalAttentionTests
     [InlineData(64, 70)]
     [InlineData(72, 3)]
     [InlineData(128, 9)]
-    public void Compute_F32VectorHeadSizes_MatchesNaiveAttention(int headDim, int positions)
+    [InlineData(64, 33, 400f)]   // scores in the hundreds: exp overflows float unless the max is subtracted first
+    public void Compute_F32VectorHeadSizes_MatchesNaiveAttention(int headDim, int positions, float keyScale = 3f)
     {
         const int kvHeads = 3, kvHead = 2;
         var random = new Random(headDim * 100 + positions);
@@ -72,7 +73,7 @@ public sealed class CausalAttentionTests
         var values = new float[positions][];
         for (var p = 0; p < positions; p++)
         {
-            keys[p] = Enumerable.Range(0, kvDim).Select(_ => Next() * 3).ToArray();
+            keys[p] = Enumerable.Range(0, kvDim).Select(_ => Next() * keyScale).ToArray();
             values[p] = Enumerable.Range(0, kvDim).Select(_ => Next()).ToArray();
             cache.Store(1, p, keys[p], values[p]);
         }
@@ -101,6 +102,24 @@ public sealed class CausalAttentionTests
             }
             Assert.Equal(expected, output[d], 1e-5);
         }
+    }
+
+    [Theory]
+    [InlineData(KvCacheElementType.F32)]
+    [InlineData(KvCacheElementType.F16)]
+    public void Compute_ScoresBeyondFloatExpRange_ReturnsFiniteWeightedValues(KvCacheElementType type)
+    {
+        // Position 1's score is ~1000 and position 0's ~999: a softmax without max-subtraction gives inf/inf = NaN.
+        var cache = new KvCache(1, 2, 8, type);
+        cache.Store(0, 0, [999f, 0, 0, 0, 0, 0, 0, 0], [1f, 0, 0, 0, 0, 0, 0, 0]);
+        cache.Store(0, 1, [1000f, 0, 0, 0, 0, 0, 0, 0], [0f, 1f, 0, 0, 0, 0, 0, 0]);
+        var output = new float[8];
+
+        CausalAttention.Compute([1f, 0, 0, 0, 0, 0, 0, 0], cache, 0, 0, 2, 1f, new float[2], new float[8], output);
+
+        var w1 = 1 / (1 + Math.Exp(-1));
+        Assert.Equal(1 - w1, output[0], 1e-3);
+        Assert.Equal(w1, output[1], 1e-3);
     }
 
     [Fact]

@@ -142,6 +142,10 @@ internal sealed class EngineChatClient(LoadedModel model) : IChatClient
     /// <summary>
     /// Tools: rendered through the model's chat template (which must define a tool-call syntax Hearth parses — Hermes/Qwen
     /// <c>&lt;tool_call&gt;</c> or Llama 3.x JSON), generated in full, then parsed; the result is one update (text and/or calls).
+    /// <c>tool_choice</c> is honoured by prefilling the answer: a named function (or <c>required</c> with a single tool) starts
+    /// the answer with the call's opening (<c>&lt;tool_call&gt;{"name": "f", "arguments": </c>) and generates the arguments under the
+    /// JSON-object constraint, so the call is always well-formed; <c>required</c> with several tools prefills the opening up to the
+    /// name and lets the model choose. <c>parallel_tool_calls: false</c> keeps the first call.
     /// </summary>
     private async IAsyncEnumerable<ChatResponseUpdate> ToolCallingAsync(IList<ChatMessage> messages, ChatOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -153,24 +157,37 @@ internal sealed class EngineChatClient(LoadedModel model) : IChatClient
                 $"Model '{model.Info.Id}' has no chat template with a tool-call syntax Hearth can parse (Hermes/Qwen <tool_call> or Llama 3.x JSON), so 'tools' cannot be used with it. Remove 'tools' or use a model served by an upstream.",
                 "tools", "tools_unsupported");
         }
+        var forced = ForcedToolCall.For(options, format);
         var prompt = ToolPrompt.Render(model, template, messages, options);
-        var text = new StringBuilder();
+        var generationOptions = options;
+        if (forced is not null)
+        {
+            prompt = [.. prompt, .. model.Tokenizer.Encode(forced.Opening, addBos: false, parseSpecialTokens: true)];
+            if (forced.ArgumentsConstrained)
+            {
+                generationOptions = options.Clone();
+                generationOptions.ResponseFormat = ChatResponseFormat.Json;
+            }
+        }
+        var text = new StringBuilder(forced?.Opening);
         ChatResponseUpdate? last = null;
         var logprobs = new List<TokenLogProbs>();
-        await foreach (var update in GenerateAsync(prompt, options, cancellationToken).ConfigureAwait(false))
+        await foreach (var update in GenerateAsync(prompt, generationOptions, cancellationToken).ConfigureAwait(false))
         {
             text.Append(update.Text);
             if (update.AdditionalProperties?[LocalChatClient.LogProbsKey] is IReadOnlyList<TokenLogProbs> lp) { logprobs.AddRange(lp); }
             last = update;
         }
+        text.Append(forced?.Closing);
         var parsed = ToolCallParser.Parse(text.ToString(), format);
         var result = new ChatResponseUpdate { Role = ChatRole.Assistant, ResponseId = last?.ResponseId, ModelId = model.Info.Id };
         if (parsed.Status == ToolCallParseStatus.ToolCalls)
         {
             if (parsed.Content.Length > 0) { result.Contents.Add(new TextContent(parsed.Content)); }
-            for (var i = 0; i < parsed.ToolCalls.Count; i++)
+            var calls = options.AllowMultipleToolCalls == false ? parsed.ToolCalls.Take(1).ToList() : parsed.ToolCalls;
+            for (var i = 0; i < calls.Count; i++)
             {
-                var call = parsed.ToolCalls[i];
+                var call = calls[i];
                 var content = OpenAi.OpenAiMessageMapping.ToFunctionCall(call.Id, call.Name, call.ArgumentsJson);
                 content.AdditionalProperties![HearthChatProperties.ToolCallIndex] = i;
                 result.Contents.Add(content);
