@@ -38,6 +38,8 @@ public sealed record MeteringChatClientOptions
 /// <see cref="ChatResponseUpdate"/> with no contents whose AdditionalProperties carry the same keys, and (c) through
 /// <see cref="MeteringChatClientOptions.OnEntry"/>. With group-commit durability the entry is committed before the
 /// response (or the final streaming update) is returned, so a delivered response always has its entry.</para>
+/// <para>CPU time: when the usage carries <see cref="CpuMicrosecondsKey"/> (Hearth's local engine), the entry's CpuSeconds
+/// is that figure; otherwise the meter's split of the process CPU.</para>
 /// <para>If the inner call throws or is cancelled, no entry is written. Thread-safe.</para>
 /// </remarks>
 public sealed class MeteringChatClient : DelegatingChatClient
@@ -47,6 +49,12 @@ public sealed class MeteringChatClient : DelegatingChatClient
     public const string RouteKey = "hearth.route";
     public const string BackendKey = "hearth.backend";
     public const string ModelVersionKey = "hearth.model_version";
+
+    /// <summary>
+    /// <see cref="UsageDetails.AdditionalCounts"/> key under which a local engine reports the request's own CPU time in
+    /// microseconds; when present, the entry's CpuSeconds is that figure (<see cref="RequestScope.ReportCpuSeconds"/>).
+    /// </summary>
+    public const string CpuMicrosecondsKey = "hearth.cpu_microseconds";
 
     /// <summary>Key of the sealed <see cref="LedgerEntry"/> in the response's AdditionalProperties.</summary>
     public const string EntryKey = "hearth.ledger_entry";
@@ -100,6 +108,10 @@ public sealed class MeteringChatClient : DelegatingChatClient
 
     private async Task<LedgerEntry> FinishAsync(RequestScope scope, UsageDetails? usage, string? modelId, CancellationToken cancellationToken)
     {
+        if (usage?.AdditionalCounts?.TryGetValue(CpuMicrosecondsKey, out var cpuMicroseconds) == true && cpuMicroseconds >= 0)
+        {
+            scope.ReportCpuSeconds(cpuMicroseconds / 1e6);
+        }
         var draft = scope.Complete(usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0);
         if (draft.ModelId.Length == 0 && modelId is not null)
         {
