@@ -59,7 +59,7 @@ public sealed class CpuAttributionTests(StoriesGgufFixture stories) : IClassFixt
     /// Each step's CPU is split by tokens, but a step shared by two sequences costs less than two solo steps (the weights are
     /// read once; for this tiny model the per-step overhead dominates), so the short sequence — all of whose steps are shared —
     /// pays less per token than the long one does for the steps it runs alone. The ratio therefore lies between the token ratio
-    /// (batching free of charge... not at all) and about twice it (a shared step costs no more than a solo one), plus the
+    /// (if batching saved nothing) and about twice it (a shared step costs no more than a solo one), plus the
     /// long sequence's growing attention.
     /// </remarks>
     [Theory]
