@@ -4,8 +4,8 @@ namespace Hearth.Inference.Tests.Engine.Scheduling;
 
 /// <summary>
 /// Several sequences generating at once on one model are batched into shared forward steps; each must produce exactly what it
-/// produces alone (greedy: same tokens, bit-identical log-probabilities — every kernel computes a token's row on its own, so
-/// batching changes no summation order).
+/// produces alone (same tokens, greedy or seeded sampling, and bit-identical log-probabilities — every kernel computes a
+/// token's row on its own, so batching changes no summation order).
 /// </summary>
 public sealed class BatchedGenerationTests(StoriesGgufFixture stories) : IClassFixture<StoriesGgufFixture>
 {
@@ -54,11 +54,14 @@ public sealed class BatchedGenerationTests(StoriesGgufFixture stories) : IClassF
         StopStrings = stops,
     };
 
-    /// <summary>Prompts of 1 to 30-odd tokens (longer than the 8-token prompt chunk) with different budgets and a stop string.</summary>
+    /// <summary>
+    /// Prompts of 1 to 30-odd tokens (longer than the 8-token prompt chunk) with different budgets and a stop string; one
+    /// sequence samples (seeded), the others are greedy.
+    /// </summary>
     private static GenerationRequest[] Mix(LoadedModel model) =>
     [
         Greedy(model, "", 60),
-        Greedy(model, "Once upon a time, there was a little dog", 45),
+        Greedy(model, "Once upon a time, there was a little dog", 45) with { Sampling = new SamplingOptions { Temperature = 0.9f, TopP = 0.95f, Seed = 11 } },
         Greedy(model, "Lily and her mom went to the park. They saw a big tree with red apples. Lily wanted to climb it, but", 70),
         Greedy(model, "The sun was", 80, "."),
     ];
