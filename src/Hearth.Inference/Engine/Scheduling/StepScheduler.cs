@@ -45,6 +45,8 @@ internal sealed class StepScheduler : IDisposable
     private long _steps, _sequenceSteps, _tokens;
     private int _maxSequences;
     private double _cpuSeconds;
+    private int _takenCount;          // steps in the current batch (scheduler thread only)
+    private readonly List<(StepRequest Step, Exception? Error)> _done = [];   // steps to complete after a batch (scheduler thread only)
 
     /// <param name="transformer">The model's forward pass; only this scheduler's thread runs it.</param>
     /// <param name="pool">The compute pool the transformer uses (its workers' CPU time is charged to steps).</param>
@@ -126,32 +128,32 @@ internal sealed class StepScheduler : IDisposable
             return Task.FromCanceled(cancellationToken);
         }
         var step = new StepRequest(sequence, tokens, logits, hidden, cancellationToken);
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (sequence.Left)
-            {
-                throw new InvalidOperationException("The sequence has left the scheduler.");
-            }
-            if (sequence.Step is not null)
-            {
-                throw new InvalidOperationException("The sequence already has a step outstanding.");
-            }
-            sequence.Step = step;
-            _queue.Add(step);
-            Monitor.PulseAll(_gate);
-        }
         if (cancellationToken.CanBeCanceled)
         {
+            // Registered before the step is visible to the scheduler thread, so the registration is never read half-written.
+            // A token cancelled meanwhile runs the callback right here, which marks the step finished (checked below).
             step.Registration = cancellationToken.UnsafeRegister(static s =>
             {
                 var cancelled = (StepRequest)s!;
                 cancelled.Sequence.Scheduler.Cancel(cancelled);
             }, step);
-            if (step.Completion.Task.IsCompleted)
+        }
+        lock (_gate)
+        {
+            if (step.Finished)
             {
-                step.Registration.Unregister();
+                return step.Completion.Task;
             }
+            if (_disposed || sequence.Left || sequence.Step is not null)
+            {
+                step.Finished = true;
+                step.Registration.Unregister();
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                throw new InvalidOperationException(sequence.Left ? "The sequence has left the scheduler." : "The sequence already has a step outstanding.");
+            }
+            sequence.Step = step;
+            _queue.Add(step);
+            Monitor.PulseAll(_gate);
         }
         return step.Completion.Task;
     }
@@ -264,16 +266,23 @@ internal sealed class StepScheduler : IDisposable
     {
         while (true)
         {
-            int count;
+            Exception? error = null;
             lock (_gate)
             {
                 if (!WaitForWork())
                 {
                     return;
                 }
-                count = TakeBatch();
+                try
+                {
+                    TakeBatch();
+                }
+                catch (Exception e)
+                {
+                    error = e;   // fails the steps taken so far (a bug, never bad input: that is checked at submission)
+                }
             }
-            Run(count);
+            Run(error);
         }
     }
 
@@ -323,72 +332,81 @@ internal sealed class StepScheduler : IDisposable
         return false;
     }
 
-    /// <summary>Fills the batch from the queue (under the lock); returns the number of steps taken.</summary>
-    private int TakeBatch()
+    /// <summary>Fills the batch from the queue (under the lock): decodes first, then prompt chunks, within the token budget.</summary>
+    private void TakeBatch()
     {
         _batch.Clear();
+        _takenCount = 0;
         var budget = _maxBatchTokens;
-        var count = 0;
         foreach (var step in _queue)
         {
-            if (step.Remaining == 1 && count < _taken.Length && budget > 0)
+            if (step.Remaining == 1 && _takenCount < _taken.Length && budget > 0)
             {
-                Take(step, 1, ref count, ref budget);
+                Take(step, 1, ref budget);
             }
         }
         foreach (var step in _queue)
         {
-            if (step.Remaining > 1 && count < _taken.Length && budget > 0)
+            if (step.Remaining > 1 && _takenCount < _taken.Length && budget > 0)
             {
-                Take(step, Math.Min(Math.Min(step.Remaining, _promptChunkTokens), budget), ref count, ref budget);
+                Take(step, Math.Min(Math.Min(step.Remaining, _promptChunkTokens), budget), ref budget);
             }
         }
-        return count;
     }
 
-    private void Take(StepRequest step, int tokens, ref int count, ref int budget)
+    private void Take(StepRequest step, int tokens, ref int budget)
     {
+        step.Running = true;
+        _taken[_takenCount] = step;
+        _takenTokens[_takenCount] = tokens;
+        _takenCount++;
+        budget -= tokens;
         var last = tokens == step.Remaining;
         _batch.Add(step.Sequence.Cache, step.Tokens.Span.Slice(step.Done, tokens), last ? step.Logits : null, step.Hidden, step.Done);
-        step.Running = true;
-        _taken[count] = step;
-        _takenTokens[count] = tokens;
-        count++;
-        budget -= tokens;
     }
 
-    /// <summary>Runs the batch on this thread (not under the lock), charges its CPU time, and completes the finished steps.</summary>
-    private void Run(int count)
+    /// <summary>
+    /// Runs the batch on this thread (not under the lock) unless building it failed (<paramref name="error"/>), charges its CPU
+    /// time, and completes the finished steps.
+    /// </summary>
+    private void Run(Exception? error)
     {
+        var count = _takenCount;
         var cpuStart = ThreadCpuClock.CurrentThreadSeconds() + _pool.WorkerCpuSeconds();
-        Exception? error = null;
-        try
+        if (error is null)
         {
-            _beforeStep();
-            _transformer.Forward(_batch);
-        }
-        catch (Exception e)
-        {
-            error = e;
+            try
+            {
+                _beforeStep();
+                _transformer.Forward(_batch);
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
         }
         var cpuSeconds = ThreadCpuClock.CurrentThreadSeconds() + _pool.WorkerCpuSeconds() - cpuStart;
         CpuShares.Split(cpuSeconds, _takenTokens.AsSpan(0, count), _shares);
 
-        var done = new List<(StepRequest Step, Exception? Error)>(count);
+        var done = _done;
+        done.Clear();
         lock (_gate)
         {
-            _steps++;
-            _sequenceSteps += count;
-            _tokens += _batch.TokenCount;
-            _maxSequences = Math.Max(_maxSequences, count);
-            _cpuSeconds += cpuSeconds;
+            if (count > 0)
+            {
+                _steps++;
+                _sequenceSteps += count;
+                _tokens += _batch.TokenCount;
+                _maxSequences = Math.Max(_maxSequences, count);
+                _cpuSeconds += cpuSeconds;
+            }
             for (var i = 0; i < count; i++)
             {
                 var step = _taken[i];
                 _taken[i] = null!;
                 step.Running = false;
                 step.Sequence.CpuSecondsTotal += _shares[i];
-                step.Done += _takenTokens[i];
+                step.Done += error is null ? _takenTokens[i] : 0;
                 if (error is not null || step.Remaining == 0 || step.CancellationToken.IsCancellationRequested || step.Sequence.Left)
                 {
                     if (!step.Finished)
@@ -415,5 +433,6 @@ internal sealed class StepScheduler : IDisposable
                 step.Completion.TrySetResult();
             }
         }
+        done.Clear();
     }
 }
