@@ -121,9 +121,10 @@ internal static class GenerateCommands
                 Runs = r.GetValue(runs),
             };
             var maxParallel = r.GetValue(parallel);
-            if (maxParallel < 0)
+            if (maxParallel is < 0 or > 1024)
             {
-                throw new ArgumentOutOfRangeException(nameof(parallel), maxParallel, "--parallel must be a positive number of sequences.");
+                Console.Error.WriteLine($"error: --parallel must be between 1 and 1024 sequences (0 = the single-sequence benchmark); got {maxParallel}.");
+                return 2;
             }
             using var loaded = LoadedModel.Load(r.GetValue(model)!.FullName, new EngineOptions
             {
