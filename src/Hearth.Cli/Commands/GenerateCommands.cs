@@ -103,9 +103,14 @@ internal static class GenerateCommands
         var genTokens = new Option<int>("--gen-tokens") { Description = "Tokens decoded for the decode measurement.", DefaultValueFactory = _ => 64 };
         var runs = new Option<int>("--runs") { Description = "Measured runs (median reported; at least 5 recommended).", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
+        var parallel = new Option<int>("--parallel")
+        {
+            Description = "Instead: aggregate decode tok/s of 1, 2, 4, … up to N concurrent sequences, batched by the step scheduler.",
+            DefaultValueFactory = _ => 0,
+        };
         var cmd = new Command("engine", "Engine speed: prefill and decode tok/s (median), peak working set, bandwidth and % of roofline.")
         {
-            model, threads, promptTokens, genTokens, runs, json,
+            model, threads, promptTokens, genTokens, runs, json, parallel,
         };
         cmd.SetAction((ParseResult r, CancellationToken ct) => Task.Run(() =>
         {
@@ -115,13 +120,24 @@ internal static class GenerateCommands
                 GenerateTokens = r.GetValue(genTokens),
                 Runs = r.GetValue(runs),
             };
+            var maxParallel = r.GetValue(parallel);
+            if (maxParallel is < 0 or > 1024)
+            {
+                Console.Error.WriteLine($"error: --parallel must be between 1 and 1024 sequences (0 = the single-sequence benchmark); got {maxParallel}.");
+                return 2;
+            }
             using var loaded = LoadedModel.Load(r.GetValue(model)!.FullName, new EngineOptions
             {
                 Threads = r.GetValue(threads),
                 ContextLength = options.PromptTokens + options.GenerateTokens,
-                MaxConcurrentSequences = 1,
+                MaxConcurrentSequences = Math.Max(1, maxParallel),
                 PrefillBatchTokens = options.PromptTokens,
             });
+            if (maxParallel > 0)
+            {
+                BenchOutput.PrintParallel(ParallelDecodeBenchmark.Run(loaded, options, ParallelDecodeBenchmark.Levels(maxParallel), ct), r.GetValue(json));
+                return 0;
+            }
             var result = EngineBenchmark.Run(loaded, options, ct);
             if (r.GetValue(json))
             {

@@ -9,13 +9,19 @@ public sealed record EngineOptions
     /// <summary>Context window in tokens; 0 uses the model's trained context, capped at <see cref="DefaultContextCap"/>.</summary>
     public int ContextLength { get; init; }
 
-    /// <summary>Sequences that may be generating at once; more wait their turn. Each holds its own KV cache.</summary>
+    /// <summary>
+    /// Sequences that may be generating at once; more wait their turn. Each holds its own KV cache; their forward steps are
+    /// batched into shared passes over the weights.
+    /// </summary>
     public int MaxConcurrentSequences { get; init; } = 4;
 
     /// <summary>Element type of the KV cache.</summary>
     public KvCacheElementType KvCacheType { get; init; } = KvCacheElementType.F32;
 
-    /// <summary>The prompt is processed in batches of at most this many tokens (bounds scratch memory).</summary>
+    /// <summary>
+    /// A prompt is processed in chunks of at most this many tokens per step; a step holds at most
+    /// max(<see cref="PrefillBatchTokens"/>, <see cref="MaxConcurrentSequences"/>) tokens (bounds scratch memory).
+    /// </summary>
     public int PrefillBatchTokens { get; init; } = 64;
 
     /// <summary>Default cap on the context window when <see cref="ContextLength"/> is 0 (bounds KV cache memory).</summary>

@@ -15,4 +15,12 @@ public sealed record GeneratedToken(
     string Text,
     float LogProbability,
     IReadOnlyList<TokenLogProb> TopAlternatives,
-    FinishReason? FinishReason);
+    FinishReason? FinishReason)
+{
+    /// <summary>
+    /// CPU seconds charged to this sequence so far: its share (by tokens) of every forward step it was in — the scheduler
+    /// thread's and the compute workers' thread CPU time during the step — plus its own sampling time. On the last step, the
+    /// sequence's total. Null when per-thread CPU clocks are unavailable (off Linux).
+    /// </summary>
+    public double? CpuSeconds { get; init; }
+}

@@ -27,8 +27,8 @@ public sealed partial class LoadedModel
         await _sequenceSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var cache = CreateCache(tokens.Length);
-            await ForwardAsync(tokens, cache, null, hidden, cancellationToken).ConfigureAwait(false);
+            using var sequence = _scheduler.Join(CreateCache(tokens.Length));
+            await sequence.StepAsync(tokens, null, hidden, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using Hearth.Inference.Engine.Json;
 using Hearth.Inference.Engine.Sampling;
+using Hearth.Inference.Engine.Scheduling;
+using Hearth.Inference.Kernels;
 using Hearth.Inference.Tokenizers;
 
 namespace Hearth.Inference.Engine;
@@ -8,9 +10,12 @@ namespace Hearth.Inference.Engine;
 public sealed partial class LoadedModel
 {
     /// <summary>
-    /// Streams the generation token by token. The prompt is processed in batches (matrix-matrix), then one forward step per
-    /// token. Cancellation is checked before every step. Throws <see cref="ContextOverflowException"/> when the prompt does not
-    /// fit the context window (never truncates); the output stops with <see cref="FinishReason.Length"/> when the window fills.
+    /// Streams the generation token by token. The sequence joins the model's step scheduler: the prompt runs in chunks of at
+    /// most <see cref="EngineOptions.PrefillBatchTokens"/>, then one token per step, each step batched with the steps of the
+    /// other live sequences. The next token's step is queued before the current token is yielded, so it runs while the
+    /// consumer handles the token. Cancellation is checked before every step and every emitted token. Throws
+    /// <see cref="ContextOverflowException"/> when the prompt does not fit the context window (never truncates); the output
+    /// stops with <see cref="FinishReason.Length"/> when the window fills.
     /// </summary>
     public async IAsyncEnumerable<GeneratedToken> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -27,6 +32,7 @@ public sealed partial class LoadedModel
         var budget = Math.Min(request.MaxTokens, context - prompt.Length + 1);
 
         await _sequenceSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        ScheduledSequence? sequence = null;
         try
         {
             var cache = CreateCache(Math.Max(1, Math.Min(context, prompt.Length + budget - 1)));
@@ -39,12 +45,16 @@ public sealed partial class LoadedModel
             var logits = new float[vocabulary];
             var work = new float[vocabulary];
             var topIds = new int[request.TopLogProbs];
+            var next = new int[1];
 
             cancellationToken.ThrowIfCancellationRequested();
-            await ForwardAsync(prompt, cache, logits, null, cancellationToken).ConfigureAwait(false);
+            sequence = _scheduler.Join(cache);
+            var step = sequence.StepAsync(prompt, logits, null, cancellationToken);
 
             for (var n = 0; n < budget; n++)
             {
+                await step.ConfigureAwait(false);
+                var cpuStart = ThreadCpuClock.CurrentThreadSeconds();
                 cancellationToken.ThrowIfCancellationRequested();
 
                 logits.CopyTo(work, 0);
@@ -61,32 +71,50 @@ public sealed partial class LoadedModel
                 var logProbability = logits[id] - logSumExp;
                 history.Add(id);
 
+                string text;
+                FinishReason? finish = null;
                 // (Under a JSON constraint end-of-generation tokens are masked: the output ends when the object closes.)
                 if (Tokenizer.IsEndOfGeneration(id))
                 {
-                    yield return new GeneratedToken(id, stops.Append(decoder.Flush()) + stops.Flush(), logProbability, alternatives, FinishReason.Stop);
-                    yield break;
+                    text = stops.Append(decoder.Flush()) + stops.Flush();
+                    finish = FinishReason.Stop;
                 }
-                constraint?.Accept(id);
-                var text = stops.Append(decoder.Append(id));
-                if (stops.Stopped || (constraint?.IsComplete ?? false))
+                else
                 {
-                    text += stops.Append(decoder.Flush()) + stops.Flush();
-                    yield return new GeneratedToken(id, text, logProbability, alternatives, FinishReason.Stop);
-                    yield break;
+                    constraint?.Accept(id);
+                    text = stops.Append(decoder.Append(id));
+                    if (stops.Stopped || (constraint?.IsComplete ?? false))
+                    {
+                        text += stops.Append(decoder.Flush()) + stops.Flush();
+                        finish = FinishReason.Stop;
+                    }
+                    else if (n == budget - 1)
+                    {
+                        text += stops.Append(decoder.Flush()) + stops.Flush();
+                        finish = FinishReason.Length;
+                    }
                 }
-                if (n == budget - 1)
+                if (finish is null)
                 {
-                    text += stops.Append(decoder.Flush()) + stops.Flush();
-                    yield return new GeneratedToken(id, text, logProbability, alternatives, FinishReason.Length);
+                    // Queue the next step before handing the token out: it runs (batched) while the consumer works.
+                    next[0] = id;
+                    step = sequence.StepAsync(next, logits, null, cancellationToken);
+                }
+                sequence.AddCpuSeconds(ThreadCpuClock.CurrentThreadSeconds() - cpuStart);
+                var token = new GeneratedToken(id, text, logProbability, alternatives, finish) { CpuSeconds = sequence.CpuSeconds };
+                sequence.Park();
+                yield return token;
+                sequence.Unpark();
+                if (finish is not null)
+                {
                     yield break;
                 }
-                yield return new GeneratedToken(id, text, logProbability, alternatives, null);
-                await ForwardAsync([id], cache, logits, null, cancellationToken).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
         finally
         {
+            sequence?.Dispose();
             _sequenceSlots.Release();
         }
     }

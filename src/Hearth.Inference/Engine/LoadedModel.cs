@@ -1,3 +1,4 @@
+using Hearth.Inference.Engine.Scheduling;
 using Hearth.Inference.Gguf;
 using Hearth.Inference.Kernels;
 using Hearth.Inference.Models;
@@ -8,16 +9,16 @@ namespace Hearth.Inference.Engine;
 
 /// <summary>
 /// A GGUF model mapped into memory and ready to generate. Thread-safe: any number of callers may generate at once; up to
-/// <see cref="EngineOptions.MaxConcurrentSequences"/> sequences are live (each with its own KV cache, others wait), and their
-/// forward steps are serialised by one lock (one step uses every compute thread, so interleaving steps loses nothing).
-/// Dispose only when no generation is running.
+/// <see cref="EngineOptions.MaxConcurrentSequences"/> sequences are live (each with its own KV cache, others wait), and the
+/// model's <see cref="StepScheduler"/> runs their forward steps batched: the pending next tokens (and prompt chunks) of all
+/// live sequences go through the weights as one matrix per step. Dispose only when no generation is running.
 /// </summary>
 public sealed partial class LoadedModel : IDisposable
 {
     private readonly GgufFile _file;
     private readonly ComputePool _pool;
     private readonly DecoderTransformer _transformer;
-    private readonly SemaphoreSlim _forwardLock = new(1, 1);
+    private readonly StepScheduler _scheduler;
     private readonly SemaphoreSlim _sequenceSlots;
     private readonly EngineOptions _options;
 
@@ -27,6 +28,7 @@ public sealed partial class LoadedModel : IDisposable
         _pool = pool;
         _transformer = transformer;
         _options = options;
+        _scheduler = new StepScheduler(transformer, pool, file.EnsureIntact, options.MaxConcurrentSequences, options.PrefillBatchTokens);
         _sequenceSlots = new SemaphoreSlim(options.MaxConcurrentSequences, options.MaxConcurrentSequences);
         Tokenizer = tokenizer;
         ChatTemplate = template;
@@ -49,6 +51,11 @@ public sealed partial class LoadedModel : IDisposable
     internal ModelHyperparameters Hyperparameters => _transformer.Hyperparameters;
 
     internal ComputePool Pool => _pool;
+
+    internal StepScheduler Scheduler => _scheduler;
+
+    /// <summary>Batching counters of this model's step scheduler since it was loaded.</summary>
+    public SchedulerStatistics SchedulerStatistics => _scheduler.Statistics;
 
     /// <summary>Bytes of weights read from memory to decode one token.</summary>
     public long WeightBytesPerToken => _transformer.Weights.BytesReadPerToken;
@@ -76,7 +83,9 @@ public sealed partial class LoadedModel : IDisposable
             }
             var context = options.ContextLength > 0 ? options.ContextLength : Math.Min(hp.ContextLength, EngineOptions.DefaultContextCap);
             pool = new ComputePool(options.Threads);
-            var transformer = new DecoderTransformer(hp, weights, pool, options.PrefillBatchTokens, context);
+            // A step holds a prompt chunk or one token of every live sequence, whichever is more.
+            var batchTokens = Math.Max(options.PrefillBatchTokens, options.MaxConcurrentSequences);
+            var transformer = new DecoderTransformer(hp, weights, pool, batchTokens, context);
             var (template, templateError) = ReadTemplate(file);
             var info = new ModelInfo(file.FilePath, hp.Architecture, file.Tensors.Sum(t => t.ElementCount), context, hp.ContextLength, hp.EmbeddingLength, file.FileBytes, ModelFileType.Read(file));
             return new LoadedModel(file, pool, transformer, tokenizer, template, templateError, info, options);
@@ -94,9 +103,9 @@ public sealed partial class LoadedModel : IDisposable
 
     public void Dispose()
     {
+        _scheduler.Dispose();
         _pool.Dispose();
         _file.Dispose();
-        _forwardLock.Dispose();
         _sequenceSlots.Dispose();
     }
 
@@ -104,25 +113,21 @@ public sealed partial class LoadedModel : IDisposable
     internal KvCache CreateCache(int capacityTokens) =>
         new(Hyperparameters.BlockCount, capacityTokens, Hyperparameters.KvDimension, _options.KvCacheType);
 
-    /// <summary>One forward step under the model's lock, on a thread-pool thread (never the caller's).</summary>
-    internal async Task ForwardAsync(int[] tokens, KvCache cache, float[]? logits, float[]? hidden, CancellationToken cancellationToken)
-    {
-        await _forwardLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await Task.Run(() => ForwardUnlocked(tokens, cache, logits, hidden), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _forwardLock.Release();
-        }
-    }
-
-    /// <summary>A forward step on the calling thread; the caller must hold the lock or own the model exclusively (benchmarks).</summary>
+    /// <summary>
+    /// A forward step on the calling thread, bypassing the scheduler: the caller must own the model exclusively (benchmarks,
+    /// tests) — no sequence may be generating.
+    /// </summary>
     internal void ForwardUnlocked(ReadOnlySpan<int> tokens, KvCache cache, Span<float> logits, Span<float> hidden)
     {
         _file.EnsureIntact();
         _transformer.Forward(tokens, cache, logits, hidden);
+    }
+
+    /// <summary>A batched forward step of several sequences on the calling thread, bypassing the scheduler (exclusive owner only).</summary>
+    internal void ForwardUnlocked(SequenceBatch batch)
+    {
+        _file.EnsureIntact();
+        _transformer.Forward(batch);
     }
 
     private static (ChatTemplate? Template, string? Error) ReadTemplate(GgufFile file)

@@ -13,7 +13,10 @@ namespace Hearth.Inference.Engine;
 /// schema is not enforced). Tools are not supported (tool definitions are ignored). Additional option
 /// <see cref="TopLogProbsOptionKey"/> (int 0–20) asks for alternatives. Results carry usage (input/output tokens), the finish
 /// reason and, under <see cref="LogProbsKey"/> in AdditionalProperties, an <c>IReadOnlyList&lt;TokenLogProbs&gt;</c> (one per
-/// emitted token; natural logs of the raw model distribution). Thread-safe; does not own the model (disposing the client
+/// emitted token; natural logs of the raw model distribution). The final usage also carries, in
+/// <see cref="UsageDetails.AdditionalCounts"/> under <see cref="CpuMicrosecondsKey"/>, the CPU time the engine spent on the
+/// request (its token share of every batched forward step plus its sampling; see <see cref="GeneratedToken.CpuSeconds"/>),
+/// in microseconds, when per-thread CPU clocks are available. Thread-safe; does not own the model (disposing the client
 /// leaves the model loaded).
 /// </remarks>
 public sealed class LocalChatClient : IChatClient
@@ -23,6 +26,12 @@ public sealed class LocalChatClient : IChatClient
 
     /// <summary>ChatOptions.AdditionalProperties key (int) for how many alternatives to report per token.</summary>
     public const string TopLogProbsOptionKey = "hearth.top_logprobs";
+
+    /// <summary>
+    /// <see cref="UsageDetails.AdditionalCounts"/> key of the request's engine CPU time in microseconds (the ledger's
+    /// <c>MeteringChatClient</c> reads the same key).
+    /// </summary>
+    public const string CpuMicrosecondsKey = "hearth.cpu_microseconds";
 
     private readonly LoadedModel _model;
     private readonly ChatClientMetadata _metadata;
@@ -77,15 +86,26 @@ public sealed class LocalChatClient : IChatClient
             if (token.FinishReason is { } reason)
             {
                 update.FinishReason = reason == FinishReason.Length ? ChatFinishReason.Length : ChatFinishReason.Stop;
-                update.Contents.Add(new UsageContent(new UsageDetails
-                {
-                    InputTokenCount = prompt.Length,
-                    OutputTokenCount = output,
-                    TotalTokenCount = prompt.Length + output,
-                }));
+                update.Contents.Add(new UsageContent(Usage(prompt.Length, output, token.CpuSeconds)));
             }
             yield return update;
         }
+    }
+
+    /// <summary>The usage of a finished generation, with the engine CPU time under <see cref="CpuMicrosecondsKey"/> when known.</summary>
+    public static UsageDetails Usage(int inputTokens, int outputTokens, double? cpuSeconds)
+    {
+        var usage = new UsageDetails
+        {
+            InputTokenCount = inputTokens,
+            OutputTokenCount = outputTokens,
+            TotalTokenCount = inputTokens + outputTokens,
+        };
+        if (cpuSeconds is { } cpu && cpu >= 0)
+        {
+            usage.AdditionalCounts = new() { [CpuMicrosecondsKey] = (long)Math.Round(cpu * 1e6) };
+        }
+        return usage;
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null)

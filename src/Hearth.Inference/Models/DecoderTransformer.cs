@@ -8,10 +8,14 @@ namespace Hearth.Inference.Models;
 
 /// <summary>
 /// The forward pass shared by the Llama-like architectures: embedding lookup, then per block pre-RMSNorm → Q/K/V (+bias) →
-/// RoPE → causal GQA attention over the sequence's KV cache → output projection → residual, RMSNorm → SwiGLU FFN → residual;
-/// final RMSNorm and classifier. A batch of T tokens moves through the blocks as a [T × dim] matrix, so every projection is one
-/// matrix-matrix <see cref="MatMul"/> product; Q/K/V share one fused call and gate/up another (the activations are quantized
-/// once and the threads forked once per group), so a block makes 4 matmul calls, not 7; attention runs in parallel over (token, head) pairs on the <see cref="ComputePool"/>.
+/// RoPE → causal GQA attention over each token's own sequence KV cache → output projection → residual, RMSNorm → SwiGLU FFN →
+/// residual; final RMSNorm and classifier. A batch of T tokens — one sequence's prompt chunk, or the next tokens of several
+/// sequences (<see cref="SequenceBatch"/>) — moves through the blocks as a [T × dim] matrix, so every projection is one
+/// matrix-matrix <see cref="MatMul"/> product whatever sequences the rows belong to; Q/K/V share one fused call and gate/up
+/// another (the activations are quantized once and the threads forked once per group), so a block makes 4 matmul calls, not 7;
+/// attention runs in parallel over (token, head) pairs on the <see cref="ComputePool"/>, each token reading its own sequence's
+/// cache up to its own position. Every kernel computes a token's row alone (no sums across tokens), so a token's result does
+/// not depend on which other tokens share its batch.
 /// Not thread-safe: one forward step at a time per instance (it owns the scratch buffers).
 /// </summary>
 internal sealed unsafe class DecoderTransformer
@@ -23,7 +27,10 @@ internal sealed unsafe class DecoderTransformer
     private readonly int _maxBatch;
     private readonly float[] _x, _xb, _q, _k, _v, _attention, _gate, _up;
     private readonly float[] _ropeCos, _ropeSin;   // [batch token][pair], computed once per batch, reused by every layer
+    private readonly KvCache?[] _tokenCache;       // [batch token] the cache (sequence) the token belongs to
+    private readonly int[] _tokenPosition;         // [batch token] its position in that sequence
     private readonly AttentionBody _attentionBody;
+    private float[] _logitRows = [];               // [segment][vocabulary] when several segments want logits (grown on demand)
 
     /// <summary>Attention below this many multiply-adds (≈ a few µs) runs on the calling thread alone.</summary>
     private const long InlineAttentionWork = 16 * 1024;
@@ -45,6 +52,8 @@ internal sealed unsafe class DecoderTransformer
         _up = new float[maxBatchTokens * _hp.FeedForwardLength];
         _ropeCos = new float[maxBatchTokens * (_hp.RopeDimensionCount / 2)];
         _ropeSin = new float[maxBatchTokens * (_hp.RopeDimensionCount / 2)];
+        _tokenCache = new KvCache?[maxBatchTokens];
+        _tokenPosition = new int[maxBatchTokens];
         _attentionBody = new AttentionBody(this, pool.ThreadCount, maxContextTokens);
     }
 
@@ -52,10 +61,14 @@ internal sealed unsafe class DecoderTransformer
 
     public TransformerWeights Weights => _w;
 
+    /// <summary>Most tokens one <see cref="Forward(SequenceBatch)"/> takes (the scratch buffers' size).</summary>
+    public int MaxBatchTokens => _maxBatch;
+
     /// <summary>
-    /// Runs <paramref name="tokens"/> at positions <c>cache.Length</c>… and appends them to the cache. Writes the last token's
-    /// logits to <paramref name="logits"/> (if not empty) and every token's output-normalised hidden state (tokens × dim) to
-    /// <paramref name="normalizedHidden"/> (if not empty).
+    /// Runs <paramref name="tokens"/> of one sequence at positions <c>cache.Length</c>… (in batches of at most
+    /// <see cref="MaxBatchTokens"/>) and appends them to the cache. Writes the last token's logits to <paramref name="logits"/>
+    /// (if not empty) and every token's output-normalised hidden state (tokens × dim) to <paramref name="normalizedHidden"/>
+    /// (if not empty).
     /// </summary>
     public void Forward(ReadOnlySpan<int> tokens, KvCache cache, Span<float> logits, Span<float> normalizedHidden)
     {
@@ -68,8 +81,10 @@ internal sealed unsafe class DecoderTransformer
         {
             var batch = tokens.Slice(start, Math.Min(_maxBatch, tokens.Length - start));
             var last = start + batch.Length == tokens.Length;
-            ForwardBatch(batch, cache);
             var t = batch.Length;
+            Place(cache, 0, t);
+            ForwardLayers(batch);
+            cache.Length += t;
             if (!normalizedHidden.IsEmpty)
             {
                 RmsNorm.ApplyRows(_x, t, _w.OutputNorm, _hp.RmsNormEpsilon, normalizedHidden.Slice(start * dim, t * dim));
@@ -83,16 +98,110 @@ internal sealed unsafe class DecoderTransformer
         }
     }
 
+    /// <summary>
+    /// Runs one step for several sequences as one [T × dim] pass (T = <see cref="SequenceBatch.TokenCount"/> ≤
+    /// <see cref="MaxBatchTokens"/>): each segment's tokens go to its cache at positions <c>cache.Length</c>…, its logits
+    /// (last token) and hidden states to its own buffers. The logits of all segments that want them are one classifier
+    /// product. Checks every segment's capacity before touching any cache.
+    /// </summary>
+    /// <exception cref="ContextOverflowException">A segment does not fit its cache.</exception>
+    /// <exception cref="ArgumentException">The batch has more tokens than <see cref="MaxBatchTokens"/>.</exception>
+    public void Forward(SequenceBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.TokenCount > _maxBatch)
+        {
+            throw new ArgumentException($"The batch has {batch.TokenCount} tokens; this transformer takes at most {_maxBatch}.", nameof(batch));
+        }
+        for (var s = 0; s < batch.SegmentCount; s++)
+        {
+            ref readonly var seg = ref batch[s];
+            if (seg.Cache.Length + seg.Count > seg.Cache.CapacityTokens)
+            {
+                throw new ContextOverflowException(seg.Cache.Length + seg.Count, seg.Cache.CapacityTokens);
+            }
+        }
+        if (batch.TokenCount == 0)
+        {
+            return;
+        }
+        var wantLogits = 0;
+        for (var s = 0; s < batch.SegmentCount; s++)
+        {
+            ref readonly var seg = ref batch[s];
+            Place(seg.Cache, seg.FirstToken, seg.Count);
+            wantLogits += seg.Logits is null ? 0 : 1;
+        }
+        ForwardLayers(batch.Tokens);
+
+        var dim = _hp.EmbeddingLength;
+        var vocabulary = _hp.VocabularySize;
+        var row = 0;
+        for (var s = 0; s < batch.SegmentCount; s++)
+        {
+            ref readonly var seg = ref batch[s];
+            seg.Cache.Length += seg.Count;
+            if (seg.Hidden is not null)
+            {
+                RmsNorm.ApplyRows(_x.AsSpan(seg.FirstToken * dim, seg.Count * dim), seg.Count, _w.OutputNorm, _hp.RmsNormEpsilon,
+                    seg.Hidden.AsSpan(seg.HiddenFirstRow * dim, seg.Count * dim));
+            }
+            if (seg.Logits is not null)
+            {
+                // Final norm of the segment's last token into row `row` of _xb (free now: the layers are done).
+                RmsNorm.Apply(_x.AsSpan((seg.FirstToken + seg.Count - 1) * dim, dim), _w.OutputNorm, _hp.RmsNormEpsilon, _xb.AsSpan(row * dim, dim));
+                row++;
+            }
+        }
+        if (wantLogits == 1)
+        {
+            for (var s = 0; s < batch.SegmentCount; s++)
+            {
+                if (batch[s].Logits is { } only)
+                {
+                    MatMul.Multiply(_w.Output, _xb.AsSpan(0, dim), 1, only.AsSpan(0, vocabulary), _pool);
+                }
+            }
+        }
+        else if (wantLogits > 1)
+        {
+            if (_logitRows.Length < wantLogits * vocabulary)
+            {
+                _logitRows = new float[wantLogits * vocabulary];
+            }
+            MatMul.Multiply(_w.Output, _xb.AsSpan(0, wantLogits * dim), wantLogits, _logitRows.AsSpan(0, wantLogits * vocabulary), _pool);
+            row = 0;
+            for (var s = 0; s < batch.SegmentCount; s++)
+            {
+                if (batch[s].Logits is { } logits)
+                {
+                    _logitRows.AsSpan(row * vocabulary, vocabulary).CopyTo(logits);
+                    row++;
+                }
+            }
+        }
+        Array.Clear(_tokenCache, 0, batch.TokenCount);   // hold no cache of a finished sequence
+    }
+
+    /// <summary>Assigns batch tokens [first, first + count) to <paramref name="cache"/> at positions cache.Length….</summary>
+    private void Place(KvCache cache, int first, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _tokenCache[first + i] = cache;
+            _tokenPosition[first + i] = cache.Length + i;
+        }
+    }
+
     // Hot paths are compiled fully optimised at once (no tier-0 code or on-stack replacement during the first requests).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ForwardBatch(ReadOnlySpan<int> tokens, KvCache cache)
+    private void ForwardLayers(ReadOnlySpan<int> tokens)
     {
         var t = tokens.Length;
         var dim = _hp.EmbeddingLength;
         var qDim = _hp.QueryDimension;
         var kvDim = _hp.KvDimension;
         var hidden = _hp.FeedForwardLength;
-        var startPosition = cache.Length;
         var x = _x.AsSpan(0, t * dim);
         var xb = _xb.AsSpan(0, t * dim);
         var q = _q.AsSpan(0, t * qDim);
@@ -104,10 +213,14 @@ internal sealed unsafe class DecoderTransformer
 
         Embed(tokens, x);
         var pairs = _hp.RopeDimensionCount / 2;
+        var maxPositions = 0;
         for (var i = 0; i < t; i++)
         {
-            _rope.Angles(startPosition + i, _ropeCos.AsSpan(i * pairs, pairs), _ropeSin.AsSpan(i * pairs, pairs));
+            _rope.Angles(_tokenPosition[i], _ropeCos.AsSpan(i * pairs, pairs), _ropeSin.AsSpan(i * pairs, pairs));
+            maxPositions = Math.Max(maxPositions, _tokenPosition[i] + 1);
         }
+        var items = t * _hp.HeadCount;
+        var inlineAttention = (long)items * maxPositions * _hp.HeadDimension < InlineAttentionWork;
 
         for (var layer = 0; layer < _w.Layers.Length; layer++)
         {
@@ -137,11 +250,10 @@ internal sealed unsafe class DecoderTransformer
                 var sin = _ropeSin.AsSpan(i * pairs, pairs);
                 _rope.Rotate(qi, _hp.HeadCount, cos, sin);
                 _rope.Rotate(ki, _hp.HeadCountKv, cos, sin);
-                cache.Store(layer, startPosition + i, ki, vi);
+                _tokenCache[i]!.Store(layer, _tokenPosition[i], ki, vi);
             }
-            _attentionBody.Prepare(cache, layer, startPosition, t);
-            var items = t * _hp.HeadCount;
-            if ((long)items * (startPosition + t) * _hp.HeadDimension < InlineAttentionWork)
+            _attentionBody.Prepare(layer);
+            if (inlineAttention)
             {
                 _attentionBody.Run(0, items, 0);   // too little work to pay for waking the other threads
             }
@@ -159,7 +271,6 @@ internal sealed unsafe class DecoderTransformer
             MatMul.Multiply(lw.Down, gate, t, xb, _pool);
             TensorPrimitives.Add(x, xb, x);
         }
-        cache.Length = startPosition + t;
     }
 
     private void Embed(ReadOnlySpan<int> tokens, Span<float> x)
@@ -178,15 +289,17 @@ internal sealed unsafe class DecoderTransformer
         }
     }
 
-    /// <summary>Attention for (token, head) work items; per-worker scratch so workers never share buffers.</summary>
+    /// <summary>
+    /// Attention for (token, head) work items, each token over its own sequence's cache up to its own position; per-worker
+    /// scratch so workers never share buffers.
+    /// </summary>
     private sealed class AttentionBody : IParallelBody
     {
         private readonly DecoderTransformer _owner;
         private readonly float[][] _scores;
         private readonly float[][] _rows;
         private readonly float _scale;
-        private KvCache? _cache;
-        private int _layer, _startPosition;
+        private int _layer;
 
         public AttentionBody(DecoderTransformer owner, int workers, int maxContextTokens)
         {
@@ -201,13 +314,7 @@ internal sealed unsafe class DecoderTransformer
             _scale = 1f / MathF.Sqrt(owner._hp.HeadDimension);
         }
 
-        public void Prepare(KvCache cache, int layer, int startPosition, int tokens)
-        {
-            _ = tokens;
-            _cache = cache;
-            _layer = layer;
-            _startPosition = startPosition;
-        }
+        public void Prepare(int layer) => _layer = layer;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int start, int end, int worker)
@@ -222,7 +329,7 @@ internal sealed unsafe class DecoderTransformer
                 var head = item % hp.HeadCount;
                 var offset = (token * qDim) + (head * headDim);
                 CausalAttention.Compute(
-                    _owner._q.AsSpan(offset, headDim), _cache!, _layer, head / groupSize, _startPosition + token + 1, _scale,
+                    _owner._q.AsSpan(offset, headDim), _owner._tokenCache[token]!, _layer, head / groupSize, _owner._tokenPosition[token] + 1, _scale,
                     _scores[worker], _rows[worker], _owner._attention.AsSpan(offset, headDim));
             }
         }

@@ -91,6 +91,18 @@ internal sealed class MeteredCall : IDisposable
         }
     }
 
+    /// <summary>
+    /// When <paramref name="usage"/> carries the engine's own CPU time (<see cref="MeteringChatClient.CpuMicrosecondsKey"/>), the
+    /// entry's CpuSeconds becomes that figure instead of the meter's split of the process CPU.
+    /// </summary>
+    public void ReportEngineCpu(UsageDetails? usage)
+    {
+        if (usage?.AdditionalCounts?.TryGetValue(MeteringChatClient.CpuMicrosecondsKey, out var cpuMicroseconds) == true && cpuMicroseconds >= 0)
+        {
+            _scope.ReportCpuSeconds(cpuMicroseconds / 1e6);
+        }
+    }
+
     /// <summary>Completes metering and appends the entry (waits as the durability mode says).</summary>
     public async Task<LedgerEntry> CompleteAsync(long tokensIn, long tokensOut, RequestOutcome outcome, CancellationToken cancellationToken)
     {

@@ -47,6 +47,8 @@ public sealed record MeteringChatClientOptions
 /// or <see cref="RequestOutcome.Cancelled"/>, tokens in 0 and tokens out = content updates streamed so far (0 when not
 /// streaming); then the exception propagates unchanged. A stream the consumer abandons before its end is recorded as
 /// cancelled. Thread-safe.</para>
+/// <para>CPU time: when the usage carries <see cref="CpuMicrosecondsKey"/> (Hearth's local engine), the entry's CpuSeconds
+/// is that figure; otherwise the meter's split of the process CPU.</para>
 /// </remarks>
 public sealed class MeteringChatClient : DelegatingChatClient
 {
@@ -61,6 +63,12 @@ public sealed class MeteringChatClient : DelegatingChatClient
 
     /// <summary>The routing policy (the same key as <c>Hearth.Routing.RoutingKeys.Policy</c>).</summary>
     public const string PolicyKey = "hearth.policy";
+
+    /// <summary>
+    /// <see cref="UsageDetails.AdditionalCounts"/> key under which a local engine reports the request's own CPU time in
+    /// microseconds; when present, the entry's CpuSeconds is that figure (<see cref="RequestScope.ReportCpuSeconds"/>).
+    /// </summary>
+    public const string CpuMicrosecondsKey = "hearth.cpu_microseconds";
 
     /// <summary>Key of the sealed <see cref="LedgerEntry"/> in the response's AdditionalProperties.</summary>
     public const string EntryKey = "hearth.ledger_entry";
@@ -92,6 +100,7 @@ public sealed class MeteringChatClient : DelegatingChatClient
         }
         call.Observe(response.AdditionalProperties);
         call.ModelId = response.ModelId;
+        call.ReportEngineCpu(response.Usage);
         var entry = await call.CompleteAsync(response.Usage?.InputTokenCount ?? 0, response.Usage?.OutputTokenCount ?? 0, RequestOutcome.Ok, cancellationToken)
             .ConfigureAwait(false);
         MeteredCall.Attach(response.AdditionalProperties ??= [], entry);
@@ -151,6 +160,7 @@ public sealed class MeteringChatClient : DelegatingChatClient
                 call.Observe(update.AdditionalProperties);
             }
             ended = true;
+            call.ReportEngineCpu(usage);
             var entry = await call.CompleteAsync(usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, RequestOutcome.Ok, cancellationToken).ConfigureAwait(false);
             var final = new ChatResponseUpdate { AdditionalProperties = [], ModelId = call.ModelId };
             MeteredCall.Attach(final.AdditionalProperties, entry);

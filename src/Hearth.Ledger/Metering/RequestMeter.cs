@@ -10,7 +10,9 @@ namespace Hearth.Ledger.Metering;
 /// Meters requests. CPU attribution: process CPU time between meter events (request begin/end) that no request
 /// reported as its own thread CPU is split equally among the requests active in that interval; CPU time a request
 /// reports (<see cref="RequestScope.AddThreadCpu"/> / <see cref="RequestScope.MeasureThreadCpu"/>) is its own.
-/// So concurrent requests share the process's CPU by their CPU-time share where it is known, equally otherwise.
+/// So concurrent requests share the process's CPU by their CPU-time share where it is known, equally otherwise. A request
+/// whose engine reports its own CPU time (<see cref="RequestScope.ReportCpuSeconds"/>, e.g. the local engine's per-request
+/// figure) is charged that figure instead of an equal share.
 /// Energy: measured when RAPL or NVML counters exist (the counters' delta over the request × its CPU share of the
 /// process's CPU in that interval), otherwise modelled from CPU time; remote/peer figures when the work was elsewhere.
 /// </summary>
@@ -142,7 +144,8 @@ public sealed class RequestMeter : IRequestMeter
             activeAtEnd = _active;
             _active--;
         }
-        var cpuSeconds = scope.OwnThreadCpuSeconds + Math.Max(0, shared1 - scope.SharedAtStart);
+        // An engine-reported figure replaces the equal share of the process CPU (it was withheld from the split).
+        var cpuSeconds = scope.OwnThreadCpuSeconds + (scope.ReportedCpuSeconds ?? Math.Max(0, shared1 - scope.SharedAtStart));
         var wallSeconds = _time.GetElapsedTime(scope.StartTimestamp).TotalSeconds;
         var processCpuDelta = cpu1 - scope.ProcessCpuAtStart;
         var share = processCpuDelta > 1e-9 ? Math.Clamp(cpuSeconds / processCpuDelta, 0, 1) : 1.0 / Math.Max(1, activeAtEnd);

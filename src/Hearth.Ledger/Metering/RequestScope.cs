@@ -12,6 +12,7 @@ public sealed class RequestScope : IDisposable
 {
     private readonly RequestMeter _meter;
     private double _ownThreadCpu;
+    private double _reportedCpu = double.NaN;
     private double? _peerWattHours;
     private double _peerUncertainty;
     private int _state;
@@ -38,6 +39,9 @@ public sealed class RequestScope : IDisposable
     internal ulong GpuMillijoulesAtStart { get; }
     internal double OwnThreadCpuSeconds => Volatile.Read(ref _ownThreadCpu);
 
+    /// <summary>The CPU seconds the serving engine reported (<see cref="ReportCpuSeconds"/>), or null.</summary>
+    internal double? ReportedCpuSeconds => double.IsNaN(_reportedCpu) ? null : _reportedCpu;
+
     /// <summary>The completed entry, once <see cref="Complete"/> ran.</summary>
     public LedgerEntry? Entry { get; private set; }
 
@@ -56,6 +60,25 @@ public sealed class RequestScope : IDisposable
         }
         while (Interlocked.CompareExchange(ref _ownThreadCpu, next, seen) != seen);
         _meter.ReportThreadCpu(seconds);
+    }
+
+    /// <summary>
+    /// Records the request's own CPU time as measured by the engine that served it (Hearth's local engine charges each request
+    /// its token share of every batched forward step, per-thread clocks, plus its sampling). When reported, the entry's
+    /// <c>CpuSeconds</c> is this figure (plus any <see cref="AddThreadCpu"/>) instead of an equal split of the process CPU;
+    /// the figure is also withheld from the split among the other requests. Call before <see cref="Complete"/>; a second call
+    /// replaces the first.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Negative, NaN or infinite.</exception>
+    public void ReportCpuSeconds(double seconds)
+    {
+        if (!double.IsFinite(seconds) || seconds < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "Reported CPU seconds must be finite and not negative.");
+        }
+        var previous = ReportedCpuSeconds ?? 0;
+        _reportedCpu = seconds;
+        _meter.ReportThreadCpu(seconds - previous);
     }
 
     /// <summary>Measures the calling thread's CPU time until the returned handle is disposed (use around synchronous work).</summary>

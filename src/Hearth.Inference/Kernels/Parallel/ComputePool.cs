@@ -40,6 +40,8 @@ public sealed class ComputePool : IDisposable
         public int Sleeping;
         public int Base;          // Completed when the current job was published (caller-only)
         public PaddedInt Completed; // chunks this worker has finished, ever (written only by the worker)
+        public int CpuClock;       // the thread's CPU clock (ThreadCpuClock), valid when HasCpuClock
+        public bool HasCpuClock;
     }
 
     [ThreadStatic]
@@ -77,11 +79,15 @@ public sealed class ComputePool : IDisposable
         _idleSpinTicks = (long)(spinBeforeBlocking.TotalSeconds * Stopwatch.Frequency);
         _workers = new Worker[threads - 1];
         _threads = new Thread[threads - 1];
-        for (int i = 0; i < _workers.Length; i++)
+        using (var started = new CountdownEvent(_workers.Length))
         {
-            _workers[i] = new Worker(i + 1);
-            _threads[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"hearth-compute-{i + 1}" };
-            _threads[i].Start(_workers[i]);
+            for (int i = 0; i < _workers.Length; i++)
+            {
+                _workers[i] = new Worker(i + 1);
+                _threads[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"hearth-compute-{i + 1}" };
+                _threads[i].Start((_workers[i], started));
+            }
+            started.Wait();   // every worker has published its CPU clock before the first job
         }
         Workspace = new MatMulWorkspace();
     }
@@ -306,9 +312,25 @@ public sealed class ComputePool : IDisposable
         }
     }
 
+    /// <summary>
+    /// CPU seconds the worker threads (not the caller) have used since they started, summed; NaN when per-thread clocks are
+    /// unavailable. Read before and after a job to charge the workers' share of it (includes their idle spin).
+    /// </summary>
+    internal double WorkerCpuSeconds()
+    {
+        double total = 0;
+        foreach (var w in _workers)
+        {
+            total += w.HasCpuClock ? ThreadCpuClock.Seconds(w.CpuClock) : double.NaN;
+        }
+        return total;
+    }
+
     private void WorkerLoop(object? state)
     {
-        var me = (Worker)state!;
+        var (me, started) = ((Worker, CountdownEvent))state!;
+        me.HasCpuClock = ThreadCpuClock.TryGetCurrentThreadClock(out me.CpuClock);
+        started.Signal();
         t_running = this;
         int seen = 0;
         while (true)

@@ -133,7 +133,7 @@ internal sealed class EngineChatClient(LoadedModel model) : IChatClient
             if (token.FinishReason is { } reason)
             {
                 update.FinishReason = reason == FinishReason.Length ? ChatFinishReason.Length : ChatFinishReason.Stop;
-                update.Contents.Add(new UsageContent(new UsageDetails { InputTokenCount = prompt.Length, OutputTokenCount = output, TotalTokenCount = prompt.Length + output }));
+                update.Contents.Add(new UsageContent(LocalChatClient.Usage(prompt.Length, output, token.CpuSeconds)));
             }
             yield return update;
         }
