@@ -23,11 +23,21 @@ internal static class HearthProcess
         return psi;
     }
 
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string home, params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string home, params string[] args) => RunAsync(home, null, args);
+
+    /// <summary>Runs <c>hearth</c> with <paramref name="stdin"/> (raw bytes, then end of input) as its standard input.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string home, byte[]? stdin, params string[] args)
     {
-        using var process = Process.Start(StartInfo(home, args))!;
+        var psi = StartInfo(home, args);
+        psi.RedirectStandardInput = stdin is not null;
+        using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await process.StandardInput.BaseStream.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         try
         {
