@@ -7,9 +7,14 @@ namespace Hearth.Inference.Tokenizers;
 
 /// <summary>
 /// GPT-2 byte-level BPE as llama.cpp runs it for <c>tokenizer.ggml.model = gpt2</c>: the text is decoded to code
-/// points (each invalid byte becomes U+FFFD), split into pre-tokens by the named pre-tokenizer, each pre-token's
-/// UTF-8 bytes are written in the GPT-2 byte alphabet and merged by rank. Results are cached per pre-token.
+/// points, split into pre-tokens by the named pre-tokenizer, each pre-token's UTF-8 bytes are written in the GPT-2 byte
+/// alphabet and merged by rank. Results are cached per pre-token.
 /// </summary>
+/// <remarks>
+/// Bytes that are not well-formed UTF-8 (llama.cpp turns them into U+FFFD, losing them) are kept: each byte of an
+/// ill-formed sequence becomes its own single-byte token, and the valid runs around it are pre-tokenized as usual, so
+/// <c>DecodeToBytes(EncodeUtf8(bytes))</c> gives back exactly <c>bytes</c>. Valid UTF-8 tokenizes exactly as llama.cpp does.
+/// </remarks>
 internal sealed class ByteLevelBpeTokenizer : TokenizerBase
 {
     /// <summary>Pre-tokens longer than this (in alphabet characters) are not cached.</summary>
@@ -64,6 +69,40 @@ internal sealed class ByteLevelBpeTokenizer : TokenizerBase
     }
 
     protected override void EncodeFragment(ReadOnlySpan<byte> utf8, bool afterSpecialOrStart, List<int> output)
+    {
+        var valid = Utf8Runs.ValidPrefixLength(utf8);
+        if (valid == utf8.Length)
+        {
+            EncodeText(utf8, output);
+            return;
+        }
+        while (!utf8.IsEmpty)
+        {
+            if (valid > 0)
+            {
+                EncodeText(utf8[..valid], output);
+                utf8 = utf8[valid..];
+            }
+            if (utf8.IsEmpty)
+            {
+                break;
+            }
+            var invalid = Utf8Runs.InvalidPrefixLength(utf8);
+            foreach (var b in utf8[..invalid])
+            {
+                // Every GPT-2-style vocabulary has the 256 byte characters as tokens; a malformed one lacking a byte drops it.
+                if (_merges.ByteSymbols[b] is var id && id < VocabularySize)
+                {
+                    output.Add(id);
+                }
+            }
+            utf8 = utf8[invalid..];
+            valid = Utf8Runs.ValidPrefixLength(utf8);
+        }
+    }
+
+    /// <summary>Pre-tokenizes and merges well-formed UTF-8 text.</summary>
+    private void EncodeText(ReadOnlySpan<byte> utf8, List<int> output)
     {
         var codepoints = ArrayPool<int>.Shared.Rent(utf8.Length);
         var text = ArrayPool<char>.Shared.Rent(utf8.Length);
