@@ -4,6 +4,8 @@ using Hearth.Inference.Engine;
 using Hearth.Inference.Gguf;
 using Hearth.Inference.Import;
 using Hearth.Inference.Tokenizers;
+using Hearth.Ledger.Options;
+using Hearth.Server.Configuration;
 
 namespace Hearth.Cli;
 
@@ -63,7 +65,7 @@ internal static class CliErrors
             OperationCanceledException => (ExitCodes.Cancelled, "cancelled."),
             CliUsageException or GgufFormatException or Llama2cFormatException or UnsupportedModelException or ContextOverflowException
                 or TokenizerFormatException or NotSupportedTokenizerException or FileNotFoundException or DirectoryNotFoundException
-                or NotSupportedException => (ExitCodes.Usage, OneLine(exception.Message)),
+                or NotSupportedException or HearthConfigException or LedgerConfigurationException => (ExitCodes.Usage, OneLine(exception.Message)),
             ArgumentException argument => (ExitCodes.Usage, OneLine(WithoutParameterSuffix(argument))),
             ModelFileChangedException or IOException or UnauthorizedAccessException => (ExitCodes.Failure, OneLine(exception.Message)),
             OutOfMemoryException => (ExitCodes.Failure, "out of memory; try a smaller model, context or thread count."),
