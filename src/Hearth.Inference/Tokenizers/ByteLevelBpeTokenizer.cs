@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
+using Hearth.Inference.Gguf;
 using Hearth.Inference.Tokenizers.PreTokenizers;
 
 namespace Hearth.Inference.Tokenizers;
@@ -44,7 +45,7 @@ internal sealed class ByteLevelBpeTokenizer : TokenizerBase
     {
         if (vocabulary.Merges is null)
         {
-            throw new TokenizerFormatException(vocabulary.Origin, "tokenizer.ggml.merges", "a byte-level BPE vocabulary needs merges.");
+            throw new TokenizerFormatException(vocabulary.Origin, GgufNames.TokenizerMerges, "a byte-level BPE vocabulary needs merges.");
         }
         _merges = new BpeMergeTable(Vocabulary.Pieces, vocabulary.Merges);
         _preTokenizer = PreTokenizerCache.Get(definition);
