@@ -63,7 +63,7 @@ internal static class CliErrors
         return exception switch
         {
             OperationCanceledException => (ExitCodes.Cancelled, "cancelled."),
-            CliUsageException or GgufFormatException or Llama2cFormatException or UnsupportedModelException or ContextOverflowException
+            CliUsageException or GgufFormatException or Llama2cFormatException or UnsupportedModelException or ModelOutputException or ContextOverflowException
                 or TokenizerFormatException or NotSupportedTokenizerException or FileNotFoundException or DirectoryNotFoundException
                 or NotSupportedException or HearthConfigException or LedgerConfigurationException => (ExitCodes.Usage, OneLine(exception.Message)),
             ArgumentException argument => (ExitCodes.Usage, OneLine(WithoutParameterSuffix(argument))),
