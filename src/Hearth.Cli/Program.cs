@@ -1,11 +1,44 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Hearth.Cli.Commands;
 
 namespace Hearth.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args) => BuildRoot().Parse(args).Invoke();
+    /// <summary>
+    /// Parses and runs a verb. Parse errors and exceptions that escape a verb become one line on stderr and an exit code
+    /// (<see cref="ExitCodes"/>: 2 usage, 1 failure, 130 cancelled); see <see cref="CliErrors"/>.
+    /// </summary>
+    public static int Main(string[] args)
+    {
+        ParseResult parse;
+        try
+        {
+            parse = BuildRoot().Parse(args);
+        }
+#pragma warning disable CA1031 // a validator bug must not print a stack trace either
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Console.Error.WriteLine($"hearth: {CliErrors.Classify(e).Message}");
+            return ExitCodes.Usage;
+        }
+        if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction)
+        {
+            return CliErrors.ReportParseErrors(parse, Console.Error);
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+#pragma warning disable CA1031 // the one place every escaping exception becomes a message and an exit code
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return CliErrors.Report(parse, e, Console.Error);
+        }
+    }
 
     /// <summary>The whole command tree; each area registers its verbs from its own file under Commands/.</summary>
     public static RootCommand BuildRoot()

@@ -24,19 +24,32 @@ internal static class HearthProcess
     }
 
     public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string home, params string[] args) =>
-        RunAsync(home, new Dictionary<string, string>(), args);
+        RunCoreAsync(home, null, null, args);
 
     /// <summary>As above, with extra environment variables (e.g. <c>HEARTH__Ledger__Store__Kind</c>).</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string home, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string home, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunCoreAsync(home, environment, null, args);
+
+    /// <summary>Runs <c>hearth</c> with <paramref name="stdin"/> (raw bytes, then end of input) as its standard input.</summary>
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string home, byte[]? stdin, params string[] args) =>
+        RunCoreAsync(home, null, stdin, args);
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunCoreAsync(string home, IReadOnlyDictionary<string, string>? environment, byte[]? stdin, string[] args)
     {
         var psi = StartInfo(home, args);
-        foreach (var (k, v) in environment)
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>())
         {
             psi.Environment[k] = v;
         }
+        psi.RedirectStandardInput = stdin is not null;
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await process.StandardInput.BaseStream.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         try
         {

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Hearth.Ledger.Bench;
-using Hearth.Ledger.Calibration;
 using Hearth.Ledger.Metering;
 using Hearth.Ledger.Options;
 using Hearth.Ledger.Reports;
@@ -17,7 +16,7 @@ internal static class LedgerCommands
         var ledger = new Command("ledger", "The carbon ledger: verify its hash chain, report energy/carbon/water, calibrate the energy model.");
         ledger.Subcommands.Add(Verify());
         ledger.Subcommands.Add(Report());
-        ledger.Subcommands.Add(Calibrate());
+        ledger.Subcommands.Add(CalibrateCommand.Build());
         cli.Root.Subcommands.Add(ledger);
         cli.Bench.Subcommands.Add(Bench());
     }
@@ -125,44 +124,6 @@ internal static class LedgerCommands
         s is null ? null
             : DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t
             : throw new FormatException($"{option} '{s}' is not an ISO-8601 date or time.");
-
-    private static Command Calibrate()
-    {
-        var tokens = new Option<long>("--tokens") { Description = "Stand-in tokens to run", DefaultValueFactory = _ => 20_000 };
-        var threads = new Option<int>("--threads", "-t") { Description = "Worker threads", DefaultValueFactory = _ => 1 };
-        var zone = new Option<string>("--zone") { Description = "Grid zone (ISO alpha-3)", DefaultValueFactory = _ => "WOR" };
-        var pue = new Option<double>("--pue") { Description = "Site PUE", DefaultValueFactory = _ => 1.0 };
-        var wattsPerCore = new Option<double?>("--watts-per-core") { Description = "Override active power per core (W)" };
-        var cmd = new Command("calibrate", "Run a fixed local workload and report Wh per 1,000 tokens, to compare with a power meter.")
-        {
-            tokens, threads, zone, pue, wattsPerCore,
-        };
-        cmd.SetAction((ParseResult r) =>
-        {
-            var options = new LedgerOptions
-            {
-                Zone = r.GetValue(zone)!,
-                SitePue = r.GetValue(pue),
-                Cpu = new CpuPowerOptions { WattsPerCore = r.GetValue(wattsPerCore) },
-            };
-            var errors = options.Validate();
-            if (errors.Count > 0)
-            {
-                Console.Error.WriteLine("error: " + string.Join(" ", errors));
-                return 2;
-            }
-            var meter = RequestMeter.Create(options);
-            Console.Error.WriteLine("The inference engine is not used yet: calibrating with a CPU stand-in workload.");
-            var res = Calibrator.RunCpuWorkload(meter, Math.Max(1, r.GetValue(tokens)), Math.Max(1, r.GetValue(threads)));
-            Console.WriteLine($"model: {res.Workload}");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"tokens: {res.Tokens}  wall: {res.WallSeconds:0.000} s  cpu: {res.CpuSeconds:0.000} s"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"energy: {res.EnergyWattHours:0.######} Wh ({res.Method.ToString().ToLowerInvariant()}, ±{res.UncertaintyFraction:P0})"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wh per 1,000 tokens: {res.WattHoursPer1kTokens:0.######}"));
-            Console.WriteLine($"power basis: {res.PowerBasis}; PUE {options.SitePue}");
-            return 0;
-        });
-        return cmd;
-    }
 
     private static Command Bench()
     {

@@ -23,8 +23,8 @@ internal static class ModelFileCommands
 
     private static Command Llama2c()
     {
-        var model = new Argument<FileInfo>("model") { Description = "llama2.c legacy checkpoint (.bin)." };
-        var tokenizer = new Argument<FileInfo>("tokenizer") { Description = "llama2.c tokenizer (.bin), e.g. tok512.bin." };
+        var model = new Argument<FileInfo>("model") { Description = "llama2.c legacy checkpoint (.bin)." }.AcceptExistingOnly();
+        var tokenizer = new Argument<FileInfo>("tokenizer") { Description = "llama2.c tokenizer (.bin), e.g. tok512.bin." }.AcceptExistingOnly();
         var output = new Option<FileInfo>("--output", "-o") { Description = "GGUF file to write.", Required = true };
         var cmd = new Command("llama2c", "Convert a llama2.c checkpoint and tokenizer to a GGUF (architecture llama, F32 tensors).") { model, tokenizer, output };
         cmd.SetAction((ParseResult r, CancellationToken ct) => Run("import llama2c", () =>
@@ -38,7 +38,7 @@ internal static class ModelFileCommands
 
     private static Command Quantize()
     {
-        var input = new Argument<FileInfo>("input") { Description = "GGUF model to read." };
+        var input = new Argument<FileInfo>("input") { Description = "GGUF model to read." }.AcceptExistingOnly();
         var output = new Argument<FileInfo>("output") { Description = "GGUF file to write." };
         var type = new Option<string>("--type") { Description = $"Target: {string.Join("|", WeightTypePlan.Names)} (q4_k is the Q4_K_M mix).", Required = true };
         var threads = ThreadsOption();
@@ -58,10 +58,10 @@ internal static class ModelFileCommands
         var shape = new Option<string>("--shape") { Description = "smollm2-135m | tinyllama-1.1b (or custom:DIM,FFN,LAYERS,HEADS,KVHEADS[,tied]).", Required = true };
         var type = new Option<string>("--type") { Description = "q8_0 | q4_0 | q4_k (Q4_K_M mix) | q6_k.", DefaultValueFactory = _ => "q8_0" };
         var output = new Option<FileInfo>("--output", "-o") { Description = "GGUF file to write.", Required = true };
-        var vocab = new Option<FileInfo?>("--vocab")
+        var vocab = new Option<FileInfo>("--vocab")
         {
             Description = $"GGUF whose tokenizer.* keys are copied (default: {DefaultVocabulary} in the shared data folder, HEARTH_TEST_DATA or ../shared).",
-        };
+        }.AcceptExistingOnly();
         var seed = new Option<ulong>("--seed") { Description = "Seed of the random weights.", DefaultValueFactory = _ => 1 };
         var threads = ThreadsOption();
         var cmd = new Command("make-model", "Write a GGUF with a real model's shape, seeded random weights (N(0, 0.02), norms ~1) and a real vocabulary.")
@@ -84,33 +84,23 @@ internal static class ModelFileCommands
         return cmd;
     }
 
-    private static Option<int> ThreadsOption() => new("--threads", "-t")
-    {
-        Description = "Threads for quantization.",
-        DefaultValueFactory = _ => Environment.ProcessorCount,
-    };
+    private static Option<int> ThreadsOption() => OptionRules.Threads("Threads for quantization.");
 
+    /// <summary>Runs the work off the caller's thread and reports its time. Errors reach <see cref="CliErrors"/> (one line, exit code).</summary>
     private static async Task<int> Run(string verb, Action work, CancellationToken ct)
     {
         var timer = Stopwatch.StartNew();
         try
         {
             await Task.Run(work, ct).ConfigureAwait(false);
-            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"hearth {verb}: done in {timer.Elapsed.TotalSeconds:F1} s")).ConfigureAwait(false);
-            return 0;
         }
-        catch (Exception e) when (e is GgufFormatException or Llama2cFormatException or FileNotFoundException or DirectoryNotFoundException
-            or ArgumentException or NotSupportedException or IOException or UnauthorizedAccessException)
-        {
-            var message = e is ArgumentException { ParamName: { } param } ? e.Message.Replace($" (Parameter '{param}')", string.Empty, StringComparison.Ordinal) : e.Message;
-            await Console.Error.WriteLineAsync($"hearth {verb}: {message}").ConfigureAwait(false);
-            return 2;
-        }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             await Console.Error.WriteLineAsync($"hearth {verb}: cancelled; no output written.").ConfigureAwait(false);
-            return 130;
+            return ExitCodes.Cancelled;
         }
+        await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"hearth {verb}: done in {timer.Elapsed.TotalSeconds:F1} s")).ConfigureAwait(false);
+        return ExitCodes.Success;
     }
 
     /// <summary>A file in the shared data folder: HEARTH_TEST_DATA, else a <c>shared</c> folder beside the current directory or an ancestor.</summary>

@@ -12,29 +12,19 @@ internal static class TokenizeCommands
 {
     public static void AddTo(CliContext cli)
     {
-        var model = new Option<FileInfo>("--model", "-m")
-        {
-            Description = "A GGUF model or vocabulary file, or a Hugging Face tokenizer.json.",
-            Required = true,
-        };
+        var model = OptionRules.ExistingFile("--model", "-m", "A GGUF model or vocabulary file, or a Hugging Face tokenizer.json.");
         var bos = new Option<bool>("--bos") { Description = "Prepend the BOS token." };
         var special = new Option<bool>("--special") { Description = "Parse special tokens written in the text (e.g. <|im_start|>)." };
         var stats = new Option<bool>("--stats") { Description = "Print token count, load time and encode speed to stderr." };
-        var cmd = new Command("tokenize", "Read text from stdin and print its token ids, separated by spaces.") { model, bos, special, stats };
+        var cmd = new Command("tokenize", "Read stdin as raw bytes and print its token ids, separated by spaces (invalid UTF-8 becomes byte tokens).")
+        {
+            model, bos, special, stats,
+        };
         cmd.SetAction(async (ParseResult r, CancellationToken ct) =>
         {
             var path = r.GetValue(model)!;
             var loadTimer = Stopwatch.StartNew();
-            ITokenizer tokenizer;
-            try
-            {
-                tokenizer = Load(path.FullName);
-            }
-            catch (Exception e) when (e is GgufFormatException or TokenizerFormatException or NotSupportedTokenizerException or FileNotFoundException)
-            {
-                await Console.Error.WriteLineAsync($"hearth tokenize: {e.Message}").ConfigureAwait(false);
-                return 2;
-            }
+            var tokenizer = Load(path.FullName);
             var loadTime = loadTimer.Elapsed;
 
             using var input = new MemoryStream();
@@ -60,7 +50,7 @@ internal static class TokenizeCommands
                 await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"{ids.Length} tokens from {input.Length} bytes; load {loadTime.TotalMilliseconds:F0} ms; encode {encodeTime.TotalMilliseconds:F1} ms = {ids.Length / seconds:F0} tokens/s, {input.Length / seconds / 1e6:F1} MB/s")).ConfigureAwait(false);
             }
-            return 0;
+            return ExitCodes.Success;
         });
         cli.Root.Subcommands.Add(cmd);
     }

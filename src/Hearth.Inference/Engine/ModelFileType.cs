@@ -10,25 +10,25 @@ namespace Hearth.Inference.Engine;
 internal static class ModelFileType
 {
     /// <summary>The declared file type as (label, main tensor type), or null when the value is not a known <c>llama_ftype</c>.</summary>
-    public static (string Label, GgmlType Type)? FromFileTypeValue(long value) => value switch
+    public static (string Label, GgmlType Type)? FromFileTypeValue(long value) => value is < 0 or > int.MaxValue ? null : (GgufFileType)value switch
     {
-        0 => ("F32", GgmlType.F32),
-        1 => ("F16", GgmlType.F16),
-        2 => ("Q4_0", GgmlType.Q4_0),
-        3 => ("Q4_1", GgmlType.Q4_1),
-        7 => ("Q8_0", GgmlType.Q8_0),
-        8 => ("Q5_0", GgmlType.Q5_0),
-        9 => ("Q5_1", GgmlType.Q5_1),
-        10 => ("Q2_K", GgmlType.Q2_K),
-        11 => ("Q3_K_S", GgmlType.Q3_K),
-        12 => ("Q3_K_M", GgmlType.Q3_K),
-        13 => ("Q3_K_L", GgmlType.Q3_K),
-        14 => ("Q4_K_S", GgmlType.Q4_K),
-        15 => ("Q4_K_M", GgmlType.Q4_K),
-        16 => ("Q5_K_S", GgmlType.Q5_K),
-        17 => ("Q5_K_M", GgmlType.Q5_K),
-        18 => ("Q6_K", GgmlType.Q6_K),
-        32 => ("BF16", GgmlType.BF16),
+        GgufFileType.AllF32 => ("F32", GgmlType.F32),
+        GgufFileType.MostlyF16 => ("F16", GgmlType.F16),
+        GgufFileType.MostlyQ4_0 => ("Q4_0", GgmlType.Q4_0),
+        GgufFileType.MostlyQ4_1 => ("Q4_1", GgmlType.Q4_1),
+        GgufFileType.MostlyQ8_0 => ("Q8_0", GgmlType.Q8_0),
+        GgufFileType.MostlyQ5_0 => ("Q5_0", GgmlType.Q5_0),
+        GgufFileType.MostlyQ5_1 => ("Q5_1", GgmlType.Q5_1),
+        GgufFileType.MostlyQ2_K => ("Q2_K", GgmlType.Q2_K),
+        GgufFileType.MostlyQ3_K_S => ("Q3_K_S", GgmlType.Q3_K),
+        GgufFileType.MostlyQ3_K_M => ("Q3_K_M", GgmlType.Q3_K),
+        GgufFileType.MostlyQ3_K_L => ("Q3_K_L", GgmlType.Q3_K),
+        GgufFileType.MostlyQ4_K_S => ("Q4_K_S", GgmlType.Q4_K),
+        GgufFileType.MostlyQ4_K_M => ("Q4_K_M", GgmlType.Q4_K),
+        GgufFileType.MostlyQ5_K_S => ("Q5_K_S", GgmlType.Q5_K),
+        GgufFileType.MostlyQ5_K_M => ("Q5_K_M", GgmlType.Q5_K),
+        GgufFileType.MostlyQ6_K => ("Q6_K", GgmlType.Q6_K),
+        GgufFileType.MostlyBF16 => ("BF16", GgmlType.BF16),
         _ => null,
     };
 

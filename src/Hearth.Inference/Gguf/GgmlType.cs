@@ -36,14 +36,23 @@ public enum GgmlType : uint
     TQ2_0 = 35,
 }
 
-/// <summary>Block layout of each tensor type: elements per block and bytes per block.</summary>
+/// <summary>
+/// Block layout of each tensor type (elements and bytes per block), and the one list of the types Hearth computes with:
+/// <see cref="Supported"/> (model tensors: load, multiply) and <see cref="RowFormats"/> (those plus the Q8_K activation
+/// format, for quantizing and dequantizing rows).
+/// </summary>
 public static class GgmlTypeInfo
 {
-    /// <summary>The types Hearth can compute with (load, dequantize, multiply).</summary>
+    /// <summary>Weight types Hearth can load and multiply (<c>WeightMatrix</c>, <c>MatMul</c>); a model tensor of another type is refused.</summary>
     public static IReadOnlyList<GgmlType> Supported { get; } =
         [GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K];
 
+    /// <summary>Row formats <c>Quantization.QuantizeRow</c>/<c>DequantizeRow</c> convert: <see cref="Supported"/> and Q8_K (activations of K-quant products).</summary>
+    public static IReadOnlyList<GgmlType> RowFormats { get; } = [.. Supported, GgmlType.Q8_K];
+
     public static bool IsSupported(GgmlType type) => Supported.Contains(type);
+
+    public static bool IsRowFormat(GgmlType type) => RowFormats.Contains(type);
 
     /// <summary>Elements per block (1 for plain float types, 32 for Q4_0/Q8_0, 256 for K-quants).</summary>
     public static int BlockSize(GgmlType type) => type switch

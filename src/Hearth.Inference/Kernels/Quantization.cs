@@ -12,12 +12,8 @@ namespace Hearth.Inference.Kernels;
 /// </remarks>
 public static class Quantization
 {
-    /// <summary>Types <see cref="QuantizeRow"/> can produce and <see cref="DequantizeRow"/> can read.</summary>
-    public static IReadOnlyList<GgmlType> SupportedTypes { get; } =
-        [GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.Q8_K];
-
     /// <summary>Quantizes <paramref name="source"/> (one row) into <paramref name="destination"/> in <paramref name="type"/>'s layout.</summary>
-    /// <exception cref="NotSupportedException">The type is not one of <see cref="SupportedTypes"/>.</exception>
+    /// <exception cref="NotSupportedException">The type is not one of <see cref="GgmlTypeInfo.RowFormats"/>.</exception>
     /// <exception cref="ArgumentException">The row is not whole blocks, or the destination is too small.</exception>
     public static void QuantizeRow(GgmlType type, ReadOnlySpan<float> source, Span<byte> destination)
     {
@@ -40,7 +36,7 @@ public static class Quantization
     }
 
     /// <summary>Expands one row of <paramref name="type"/> blocks into floats.</summary>
-    /// <exception cref="NotSupportedException">The type is not one of <see cref="SupportedTypes"/>.</exception>
+    /// <exception cref="NotSupportedException">The type is not one of <see cref="GgmlTypeInfo.RowFormats"/>.</exception>
     /// <exception cref="ArgumentException">The row is not whole blocks, or the source is too small.</exception>
     public static void DequantizeRow(GgmlType type, ReadOnlySpan<byte> source, Span<float> destination)
     {
@@ -67,9 +63,9 @@ public static class Quantization
 
     private static long CheckRow(GgmlType type, int elements)
     {
-        if (!SupportedTypes.Contains(type))
+        if (!GgmlTypeInfo.IsRowFormat(type))
         {
-            throw new NotSupportedException($"Tensor type {type} is not supported by Hearth's kernels; supported: {string.Join(", ", SupportedTypes)}.");
+            throw new NotSupportedException($"Tensor type {type} is not supported by Hearth's kernels; supported: {string.Join(", ", GgmlTypeInfo.RowFormats)}.");
         }
         return GgmlTypeInfo.RowBytes(type, elements);
     }

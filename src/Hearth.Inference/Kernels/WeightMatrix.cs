@@ -8,14 +8,10 @@ namespace Hearth.Inference.Kernels;
 /// </summary>
 public readonly unsafe struct WeightMatrix
 {
-    /// <summary>Types <see cref="MatMul.Multiply"/> can multiply.</summary>
-    public static IReadOnlyList<GgmlType> SupportedTypes { get; } =
-        [GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K];
-
     /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A dimension is not positive.</exception>
     /// <exception cref="ArgumentException"><paramref name="cols"/> is not a whole number of the type's blocks.</exception>
-    /// <exception cref="NotSupportedException">The type is not one of <see cref="SupportedTypes"/>.</exception>
+    /// <exception cref="NotSupportedException">The type is not one of <see cref="GgmlTypeInfo.Supported"/>.</exception>
     public WeightMatrix(byte* data, GgmlType type, int rows, int cols)
     {
         if (data == null)
@@ -24,9 +20,9 @@ public readonly unsafe struct WeightMatrix
         }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cols);
-        if (!SupportedTypes.Contains(type))
+        if (!GgmlTypeInfo.IsSupported(type))
         {
-            throw new NotSupportedException($"Weights of type {type} cannot be multiplied; supported: {string.Join(", ", SupportedTypes)}.");
+            throw new NotSupportedException($"Weights of type {type} cannot be multiplied; supported: {string.Join(", ", GgmlTypeInfo.Supported)}.");
         }
         Data = data;
         Type = type;

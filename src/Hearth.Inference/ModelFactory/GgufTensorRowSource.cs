@@ -15,10 +15,10 @@ public sealed unsafe class GgufTensorRowSource : IRowSource
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(tensor);
-        if (!Quantization.SupportedTypes.Contains(tensor.Type))
+        if (!GgmlTypeInfo.IsRowFormat(tensor.Type))
         {
             throw new NotSupportedException(
-                $"Tensor '{tensor.Name}' is {tensor.Type}; Hearth can requantize from {string.Join(", ", Quantization.SupportedTypes)} only.");
+                $"Tensor '{tensor.Name}' is {tensor.Type}; Hearth can requantize from {string.Join(", ", GgmlTypeInfo.RowFormats)} only.");
         }
         if (tensor.ColumnCount > int.MaxValue)
         {

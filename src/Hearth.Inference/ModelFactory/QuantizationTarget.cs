@@ -79,6 +79,6 @@ public static class WeightTypePlan
 
     private static bool IsSensitive(string name) =>
         name is GgufNames.TokenEmbedding or GgufNames.Output
-        || name.EndsWith(".attn_v.weight", StringComparison.Ordinal)
-        || name.EndsWith(".ffn_down.weight", StringComparison.Ordinal);
+        || GgufNames.IsAttnV(name)
+        || GgufNames.IsFfnDown(name);
 }

@@ -37,9 +37,9 @@ internal sealed unsafe class GgufModelReader(GgufFile file, string architecture)
             "llama3" => new RopeScaling(
                 RopeScalingKind.Llama3,
                 factor,
-                OptionalSingle(ModelMetadataKeys.RopeScalingLowFrequencyFactor(Architecture), 1f),
-                OptionalSingle(ModelMetadataKeys.RopeScalingHighFrequencyFactor(Architecture), 4f),
-                OptionalInt(ModelMetadataKeys.RopeScalingOriginalContextLength(Architecture), 8192)),
+                OptionalSingle(GgufNames.RopeScalingLowFrequencyFactor(Architecture), 1f),
+                OptionalSingle(GgufNames.RopeScalingHighFrequencyFactor(Architecture), 4f),
+                OptionalInt(GgufNames.RopeScalingOriginalContextLength(Architecture), 8192)),
             _ => throw Unsupported($"RoPE scaling type '{kind}' (supported: none, linear, llama3)"),
         };
     }

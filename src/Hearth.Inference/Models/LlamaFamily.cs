@@ -27,7 +27,7 @@ internal static class LlamaFamily
             RopeScaling = r.ReadRopeScaling(),
         };
         hp.Validate();
-        var factors = r.OptionalVector(ModelMetadataKeys.RopeFrequencyFactorsTensor, hp.RopeDimensionCount / 2);
+        var factors = r.OptionalVector(GgufNames.RopeFrequencyFactors, hp.RopeDimensionCount / 2);
         return factors is null ? hp : hp with { RopeFrequencyFactors = factors };
     }
 

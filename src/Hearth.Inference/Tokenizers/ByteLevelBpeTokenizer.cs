@@ -1,15 +1,21 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
+using Hearth.Inference.Gguf;
 using Hearth.Inference.Tokenizers.PreTokenizers;
 
 namespace Hearth.Inference.Tokenizers;
 
 /// <summary>
 /// GPT-2 byte-level BPE as llama.cpp runs it for <c>tokenizer.ggml.model = gpt2</c>: the text is decoded to code
-/// points (each invalid byte becomes U+FFFD), split into pre-tokens by the named pre-tokenizer, each pre-token's
-/// UTF-8 bytes are written in the GPT-2 byte alphabet and merged by rank. Results are cached per pre-token.
+/// points, split into pre-tokens by the named pre-tokenizer, each pre-token's UTF-8 bytes are written in the GPT-2 byte
+/// alphabet and merged by rank. Results are cached per pre-token.
 /// </summary>
+/// <remarks>
+/// Bytes that are not well-formed UTF-8 (llama.cpp turns them into U+FFFD, losing them) are kept: each byte of an
+/// ill-formed sequence becomes its own single-byte token, and the valid runs around it are pre-tokenized as usual, so
+/// <c>DecodeToBytes(EncodeUtf8(bytes))</c> gives back exactly <c>bytes</c>. Valid UTF-8 tokenizes exactly as llama.cpp does.
+/// </remarks>
 internal sealed class ByteLevelBpeTokenizer : TokenizerBase
 {
     /// <summary>Pre-tokens longer than this (in alphabet characters) are not cached.</summary>
@@ -39,7 +45,7 @@ internal sealed class ByteLevelBpeTokenizer : TokenizerBase
     {
         if (vocabulary.Merges is null)
         {
-            throw new TokenizerFormatException(vocabulary.Origin, "tokenizer.ggml.merges", "a byte-level BPE vocabulary needs merges.");
+            throw new TokenizerFormatException(vocabulary.Origin, GgufNames.TokenizerMerges, "a byte-level BPE vocabulary needs merges.");
         }
         _merges = new BpeMergeTable(Vocabulary.Pieces, vocabulary.Merges);
         _preTokenizer = PreTokenizerCache.Get(definition);
@@ -64,6 +70,40 @@ internal sealed class ByteLevelBpeTokenizer : TokenizerBase
     }
 
     protected override void EncodeFragment(ReadOnlySpan<byte> utf8, bool afterSpecialOrStart, List<int> output)
+    {
+        var valid = Utf8Runs.ValidPrefixLength(utf8);
+        if (valid == utf8.Length)
+        {
+            EncodeText(utf8, output);
+            return;
+        }
+        while (!utf8.IsEmpty)
+        {
+            if (valid > 0)
+            {
+                EncodeText(utf8[..valid], output);
+                utf8 = utf8[valid..];
+            }
+            if (utf8.IsEmpty)
+            {
+                break;
+            }
+            var invalid = Utf8Runs.InvalidPrefixLength(utf8);
+            foreach (var b in utf8[..invalid])
+            {
+                // Every GPT-2-style vocabulary has the 256 byte characters as tokens; a malformed one lacking a byte drops it.
+                if (_merges.ByteSymbols[b] is var id && id < VocabularySize)
+                {
+                    output.Add(id);
+                }
+            }
+            utf8 = utf8[invalid..];
+            valid = Utf8Runs.ValidPrefixLength(utf8);
+        }
+    }
+
+    /// <summary>Pre-tokenizes and merges well-formed UTF-8 text.</summary>
+    private void EncodeText(ReadOnlySpan<byte> utf8, List<int> output)
     {
         var codepoints = ArrayPool<int>.Shared.Rent(utf8.Length);
         var text = ArrayPool<char>.Shared.Rent(utf8.Length);

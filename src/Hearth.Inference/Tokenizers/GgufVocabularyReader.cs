@@ -5,10 +5,6 @@ namespace Hearth.Inference.Tokenizers;
 /// <summary>Builds a <see cref="Vocabulary"/> from a GGUF file's <c>tokenizer.ggml.*</c> metadata.</summary>
 internal static class GgufVocabularyReader
 {
-    // Keys llama.cpp reads that are not in GgufNames.
-    private const string EndOfTurnTokenId = "tokenizer.ggml.eot_token_id";
-    private const string EndOfMessageTokenId = "tokenizer.ggml.eom_token_id";
-
     public static Vocabulary Read(GgufFile file)
     {
         ArgumentNullException.ThrowIfNull(file);
@@ -38,8 +34,8 @@ internal static class GgufVocabularyReader
             EosTokenId = Id(file, GgufNames.EosTokenId),
             UnknownTokenId = Id(file, GgufNames.UnknownTokenId),
             PaddingTokenId = Id(file, GgufNames.PaddingTokenId),
-            EndOfTurnTokenId = Id(file, EndOfTurnTokenId),
-            EndOfMessageTokenId = Id(file, EndOfMessageTokenId),
+            EndOfTurnTokenId = Id(file, GgufNames.EndOfTurnTokenId),
+            EndOfMessageTokenId = Id(file, GgufNames.EndOfMessageTokenId),
             AddBos = file.GetBoolean(GgufNames.AddBosToken),
             AddEos = file.GetBoolean(GgufNames.AddEosToken),
             AddSpacePrefix = file.GetBoolean(GgufNames.AddSpacePrefix),

@@ -6,8 +6,10 @@ namespace Hearth.Inference.Tokenizers;
 /// <remarks>
 /// Implementations are immutable after construction and safe to use from many threads at once
 /// (the per-word cache of the byte-level BPE tokenizer is a concurrent, bounded dictionary).
-/// Encoding never throws on odd input: invalid UTF-8 and lone surrogates are handled the way llama.cpp does
-/// (byte fallback for SentencePiece, U+FFFD for byte-level BPE).
+/// Encoding never throws on odd input. Bytes that are not well-formed UTF-8 are kept by byte fallback in both algorithms
+/// (SentencePiece's <c>&lt;0xNN&gt;</c> tokens; byte-level BPE's single-byte tokens), so for raw bytes
+/// <c>DecodeToBytes(EncodeUtf8(bytes))</c> equals the input (after Unicode normalization of the valid text, for vocabularies
+/// that normalize). A <see cref="string"/> is UTF-8 encoded first, so its lone surrogates become U+FFFD.
 /// </remarks>
 public interface ITokenizer
 {
@@ -29,7 +31,7 @@ public interface ITokenizer
     /// <summary>Encodes text. <paramref name="parseSpecialTokens"/> lets control tokens written in the text (e.g. <c>&lt;|im_start|&gt;</c>) become their ids.</summary>
     int[] Encode(string text, bool addBos = false, bool parseSpecialTokens = false);
 
-    /// <summary>Encodes raw UTF-8 bytes (invalid sequences are tolerated).</summary>
+    /// <summary>Encodes raw bytes: well-formed UTF-8 runs as text, every other byte as its byte token.</summary>
     int[] EncodeUtf8(ReadOnlySpan<byte> utf8, bool addBos = false, bool parseSpecialTokens = false);
 
     /// <summary>The exact bytes the ids stand for; control and unknown tokens render as nothing.</summary>

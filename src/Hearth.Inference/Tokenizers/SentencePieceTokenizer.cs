@@ -89,7 +89,9 @@ internal sealed class SentencePieceTokenizer : TokenizerBase
         {
             for (var offset = 0; offset < text.Length;)
             {
-                var n = Math.Min(Utf8Codec.SequenceLength(text[offset]), text.Length - offset);
+                // One well-formed character, or one ill-formed subsequence (so a stray lead byte never swallows the
+                // ASCII or ▁ after it, and the bytes come back exactly). For valid UTF-8 this is llama.cpp's split.
+                var n = text[offset] < 0x80 ? 1 : Utf8Runs.FirstSequenceLength(text[offset..]);
                 starts[count] = offset;
                 lengths[count] = n;
                 prev[count] = count - 1;

@@ -63,11 +63,34 @@ internal abstract class TokenizerBase : ITokenizer
 
     public int[] EncodeUtf8(ReadOnlySpan<byte> utf8, bool addBos = false, bool parseSpecialTokens = false)
     {
-        if (NeedsNormalization)
+        if (!NeedsNormalization)
+        {
+            return EncodeCore(utf8, addBos, parseSpecialTokens);
+        }
+        if (Utf8Runs.ValidPrefixLength(utf8) == utf8.Length)
         {
             return Encode(Encoding.UTF8.GetString(utf8), addBos, parseSpecialTokens);
         }
-        return EncodeCore(utf8, addBos, parseSpecialTokens);
+        // Normalize the well-formed runs only; ill-formed bytes pass through for the algorithm's byte fallback.
+        var normalized = new ArrayBufferWriter<byte>(utf8.Length + 16);
+        while (!utf8.IsEmpty)
+        {
+            var valid = Utf8Runs.ValidPrefixLength(utf8);
+            if (valid > 0)
+            {
+                var text = Normalize(Encoding.UTF8.GetString(utf8[..valid]));
+                var span = normalized.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+                normalized.Advance(Encoding.UTF8.GetBytes(text, span));
+                utf8 = utf8[valid..];
+            }
+            if (!utf8.IsEmpty)
+            {
+                var invalid = Utf8Runs.InvalidPrefixLength(utf8);
+                normalized.Write(utf8[..invalid]);
+                utf8 = utf8[invalid..];
+            }
+        }
+        return EncodeCore(normalized.WrittenSpan, addBos, parseSpecialTokens);
     }
 
     /// <summary>Text normalization applied before tokenizing (none by default).</summary>

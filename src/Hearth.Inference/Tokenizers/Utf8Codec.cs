@@ -8,15 +8,6 @@ internal static class Utf8Codec
 {
     public const int ReplacementCharacter = 0xFFFD;
 
-    /// <summary>Length of the UTF-8 sequence a lead byte announces (1 for continuation bytes, as SentencePiece splitting expects).</summary>
-    public static int SequenceLength(byte lead) => (lead >> 4) switch
-    {
-        < 0xC => 1,
-        0xC or 0xD => 2,
-        0xE => 3,
-        _ => 4,
-    };
-
     /// <summary>Decodes <paramref name="utf8"/> into <paramref name="codepoints"/> (must hold utf8.Length items); returns the count.</summary>
     public static int Decode(ReadOnlySpan<byte> utf8, Span<int> codepoints)
     {

@@ -13,7 +13,7 @@ public sealed class BenchEngineCommandsTests
         var model = Path.Combine(home.Path, "models", "stories260K.gguf");
 
         var (code, stdout, stderr) = await HearthProcess.RunAsync(home.Path, "bench", "engine", "-m", model, "--parallel", "4",
-            "--runs", "1", "--prompt-tokens", "8", "--gen-tokens", "16", "--threads", "2", "--json");
+            "--runs", "1", "--quick", "--prompt-tokens", "8", "--gen-tokens", "16", "--threads", "2", "--json");
 
         Assert.True(code == 0, stderr);
         using var doc = JsonDocument.Parse(stdout);
@@ -34,6 +34,6 @@ public sealed class BenchEngineCommandsTests
         var (code, _, stderr) = await HearthProcess.RunAsync(home.Path, "bench", "engine", "-m",
             Path.Combine(home.Path, "models", "stories260K.gguf"), "--parallel", "-3");
         Assert.Equal(2, code);
-        Assert.Contains("--parallel must be between 1 and 1024", stderr, StringComparison.Ordinal);
+        Assert.Contains("--parallel", stderr, StringComparison.Ordinal);
     }
 }

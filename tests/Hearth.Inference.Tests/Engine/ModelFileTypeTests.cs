@@ -55,4 +55,24 @@ public sealed class ModelFileTypeTests : IDisposable
         var mapped = ModelFileType.FromFileTypeValue(value);
         Assert.Equal((label, type), mapped);
     }
+
+    [Theory]
+    [InlineData(-1L)]
+    [InlineData(4L)]
+    [InlineData(0x1_0000_0007L)]   // would wrap to 7 (Q8_0) if narrowed to int
+    public void FromFileTypeValue_UnknownOrOutOfRange_IsNull(long value)
+    {
+        Assert.Null(ModelFileType.FromFileTypeValue(value));
+    }
+
+    [Fact]
+    public void FromFileTypeValue_EveryGgufFileType_HasALabelNamedLikeTheEnum()
+    {
+        foreach (var fileType in Enum.GetValues<GgufFileType>())
+        {
+            var mapped = ModelFileType.FromFileTypeValue((long)fileType);
+            Assert.NotNull(mapped);
+            Assert.EndsWith(mapped.Value.Label, fileType.ToString(), StringComparison.Ordinal);
+        }
+    }
 }

@@ -3,7 +3,10 @@ using Hearth.Inference.Kernels;
 
 namespace Hearth.Inference.Tests.Kernels;
 
-/// <summary>F32, F16 and BF16 weight kernels against a double-precision reference, for ragged lengths.</summary>
+/// <summary>
+/// F32, F16 and BF16 weight kernels: every SIMD path against its scalar twin (exactly on integer-valued data, within the
+/// reordering bound on random data, bit for bit on special values), and every path against a double-precision reference.
+/// </summary>
 public unsafe class DotFloatTests
 {
     private static readonly int[] Lengths = [1, 7, 8, 15, 16, 17, 31, 33, 100, 1000];
@@ -81,6 +84,103 @@ public unsafe class DotFloatTests
                 x[k] = k == i ? 1f : 0f;
             }
             Assert.Equal(DotFloat.ScalarF16(w, x, halves.Length), Run(GgmlType.F16, path, (byte*)w, x, halves.Length));
+        }
+    }
+
+    private static readonly GgmlType[] FloatTypes = [GgmlType.F32, GgmlType.F16, GgmlType.BF16];
+
+    private static readonly int[] TwinLengths = [1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 100, 1000, 1023];
+
+    [Theory]
+    [InlineData("Avx2")]
+    [InlineData("Avx512")]
+    public void SimdPaths_IntegerValuedInputs_EqualScalarTwinExactly(string pathName)
+    {
+        // Small integers are exact in F16 and BF16, products and sums (≤ 64·1023) exact in float: any order, same bits.
+        var path = Enum.Parse<KernelPath>(pathName);
+        if (!KernelTestSupport.CanRun(path))
+        {
+            return;
+        }
+        var rng = new Random(57);
+        foreach (var type in FloatTypes)
+        {
+            foreach (var n in TwinLengths)
+            {
+                var wf = Enumerable.Range(0, n).Select(_ => (float)rng.Next(-8, 9)).ToArray();
+                var xf = Enumerable.Range(0, n).Select(_ => (float)rng.Next(-8, 9)).ToArray();
+                var wq = KernelTestSupport.QuantizeRows(type, wf, 1, n);
+                using var mem = new NativeActivations();
+                var w = mem.Copy(wq);
+                fixed (float* px = xf)
+                {
+                    Assert.Equal(Run(type, KernelPath.Scalar, w, px, n), Run(type, path, w, px, n));
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("Avx2")]
+    [InlineData("Avx512")]
+    public void SimdPaths_SeededRandomInputs_MatchScalarTwinWithinReorderingBound(string pathName)
+    {
+        var path = Enum.Parse<KernelPath>(pathName);
+        if (!KernelTestSupport.CanRun(path))
+        {
+            return;
+        }
+        var rng = new Random(58);
+        foreach (var type in FloatTypes)
+        {
+            foreach (var n in TwinLengths)
+            {
+                var wf = KernelTestSupport.RandomFloats(rng, n, 3f);
+                var xf = KernelTestSupport.RandomFloats(rng, n, 3f);
+                var wq = KernelTestSupport.QuantizeRows(type, wf, 1, n);
+                var wd = KernelTestSupport.DequantizeRows(type, wq, 1, n);
+                double magnitude = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    magnitude += Math.Abs(wd[i] * (double)xf[i]);
+                }
+                using var mem = new NativeActivations();
+                var w = mem.Copy(wq);
+                fixed (float* px = xf)
+                {
+                    var scalar = Run(type, KernelPath.Scalar, w, px, n);
+                    var simd = Run(type, path, w, px, n);
+                    // Same products, different summation order: each sum is within (n−1)·ε·Σ|terms| of the exact one.
+                    var bound = (2.0 * n * Math.Pow(2, -24) * magnitude) + 1e-30;
+                    Assert.True(Math.Abs(simd - scalar) <= bound, $"{type} {path} n={n}: simd {simd} vs scalar {scalar} (bound {bound})");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("Avx2")]
+    [InlineData("Avx512")]
+    public void BF16_SpecialValues_ConvertLikeScalar(string pathName)
+    {
+        var path = Enum.Parse<KernelPath>(pathName);
+        if (!KernelTestSupport.CanRun(path))
+        {
+            return;
+        }
+        // Subnormal, smallest normal, largest finite, negative zero and ordinary values, each against x = 1 in its own lane.
+        ushort[] values = [0x0001, 0x007f, 0x0080, 0x7f7f, 0x8000, 0xff7f, 0x8001, 0x3f80, 0xbf80, 0x4049, 0x1234, 0x9234, 0x5555, 0xd555, 0x0040, 0x8080];
+        using var mem = new NativeActivations();
+        var w = (ushort*)mem.Alloc(values.Length * 2);
+        var x = (float*)mem.Alloc(values.Length * 4);
+        for (var i = 0; i < values.Length; i++)
+        {
+            for (var k = 0; k < values.Length; k++)
+            {
+                w[k] = values[k];
+                x[k] = k == i ? 1f : 0f;
+            }
+            Assert.Equal(DotFloat.ScalarBF16(w, x, values.Length), Run(GgmlType.BF16, path, (byte*)w, x, values.Length));
         }
     }
 }

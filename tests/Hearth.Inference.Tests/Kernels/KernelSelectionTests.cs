@@ -19,7 +19,7 @@ public class KernelSelectionTests
     [Fact]
     public void BestFor_EveryType_IsSupportedHereAndPrefers256BitForBlocksOf32()
     {
-        foreach (var type in WeightMatrix.SupportedTypes)
+        foreach (var type in GgmlTypeInfo.Supported)
         {
             Assert.True(KernelSelection.IsSupported(KernelSelection.BestFor(type)));
         }

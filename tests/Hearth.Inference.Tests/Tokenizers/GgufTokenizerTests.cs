@@ -26,11 +26,13 @@ public sealed class GgufTokenizerTests
     }
 
     [Fact]
-    public void FromGguf_Gpt2InvalidUtf8_BecomesReplacementCharacter()
+    public void FromGguf_Gpt2InvalidUtf8_KeepsTheExactBytes()
     {
         var t = Load("tokenizers/vocab/ggml-vocab-gpt-2.gguf");
-        var ids = t.EncodeUtf8([(byte)'a', 0xFF, 0xC3]);
-        Assert.Equal("a\uFFFD\uFFFD", t.Decode(ids));
+        byte[] input = [(byte)'a', 0xFF, 0xC3];
+        var ids = t.EncodeUtf8(input);
+        Assert.Equal(input, t.DecodeToBytes(ids));
+        Assert.Equal(3, ids.Length);   // 'a', then the single-byte tokens of 0xFF and 0xC3
         Assert.True(t.IsEndOfGeneration(t.FindToken("<|endoftext|>")!.Value));
     }
 

@@ -22,8 +22,38 @@ public sealed record EngineBenchmarkResult
     /// <summary>Decoded tokens per second of process CPU time (all threads, including spin-waiting workers).</summary>
     public required double DecodeTokensPerCpuSecond { get; init; }
 
-    /// <summary>Peak working set of the process before the bandwidth probe (weights mapped and touched, KV cache, scratch).</summary>
-    public required long PeakWorkingSetBytes { get; init; }
+    /// <summary>
+    /// Peak resident memory of the process while generating (warm-up and measured runs; before the bandwidth probe): mapped
+    /// weight pages touched, KV cache, scratch, the runtime. See <see cref="PeakResidentMethod"/>.
+    /// </summary>
+    public required long PeakResidentBytes { get; init; }
+
+    /// <summary>How <see cref="PeakResidentBytes"/> was measured (a window reset on Linux, else the lifetime peak).</summary>
+    public required string PeakResidentMethod { get; init; }
+
+    /// <summary>Size of the model file.</summary>
+    public required long FileBytes { get; init; }
+
+    /// <summary>Bytes of the benchmark's KV cache: layers × positions × KV dimension × 2 (keys and values) × element bytes.</summary>
+    public required long KvCacheBytes { get; init; }
+
+    public required int KvCacheLayers { get; init; }
+
+    /// <summary>Positions the cache holds (prompt + generated tokens).</summary>
+    public required int KvCachePositions { get; init; }
+
+    public required int KvCacheDimension { get; init; }
+
+    /// <summary>4 for an F32 cache, 2 for F16.</summary>
+    public required int KvCacheElementBytes { get; init; }
+
+    /// <summary>The slack the memory bar allows above file + KV cache: 64 MiB.</summary>
+    public const long MemoryBarSlackBytes = 64L << 20;
+
+    /// <summary>The bar: resident memory while generating ≤ file size + KV cache + 64 MiB.</summary>
+    public long MemoryBarBytes => FileBytes + KvCacheBytes + MemoryBarSlackBytes;
+
+    public bool MemoryBarMet => PeakResidentBytes <= MemoryBarBytes;
     public required double MemoryBandwidthBytesPerSecond { get; init; }
     public required long WeightBytesPerToken { get; init; }
 

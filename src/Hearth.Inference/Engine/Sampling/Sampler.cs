@@ -75,7 +75,7 @@ internal sealed class Sampler
         }
         if (n == 0)
         {
-            throw new InvalidOperationException("Every token is masked; nothing can be sampled.");
+            ThrowNothingToChoose(logits);
         }
 
         var sorted = false;
@@ -146,7 +146,7 @@ internal sealed class Sampler
         return _candidates[last >= 0 ? last : 0];
     }
 
-    /// <summary>Index of the largest logit (the first on ties); throws if every token is masked.</summary>
+    /// <summary>Index of the largest logit (the first on ties); throws if every token is masked (<see cref="ModelOutputException"/> when logits are NaN).</summary>
     public static int ArgMax(ReadOnlySpan<float> logits)
     {
         var best = -1;
@@ -159,7 +159,25 @@ internal sealed class Sampler
                 best = i;
             }
         }
-        return best >= 0 ? best : throw new InvalidOperationException("Every token is masked; nothing can be chosen.");
+        if (best < 0)
+        {
+            ThrowNothingToChoose(logits);
+        }
+        return best;
+    }
+
+    /// <summary>No finite logit: NaN from the model is a <see cref="ModelOutputException"/>; a full mask is a caller bug.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowNothingToChoose(ReadOnlySpan<float> logits)
+    {
+        foreach (var v in logits)
+        {
+            if (float.IsNaN(v))
+            {
+                throw new ModelOutputException();
+            }
+        }
+        throw new InvalidOperationException("Every token is masked; nothing can be chosen.");
     }
 
     /// <summary>Moves the <paramref name="k"/> largest values (with their ids) to the front, in no particular order (quickselect).</summary>

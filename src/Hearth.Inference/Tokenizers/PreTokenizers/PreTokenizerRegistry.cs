@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Hearth.Inference.Gguf;
 using P = Hearth.Inference.Tokenizers.PreTokenizers.PreTokenizerPatterns;
 
 namespace Hearth.Inference.Tokenizers.PreTokenizers;
@@ -35,6 +36,6 @@ internal static class PreTokenizerRegistry
         var key = string.IsNullOrEmpty(name) ? "default" : name;
         return s_byName.TryGetValue(key, out var definition)
             ? definition
-            : throw new NotSupportedTokenizerException("tokenizer.ggml.pre", key, Names);
+            : throw new NotSupportedTokenizerException(GgufNames.TokenizerPre, key, Names);
     }
 }

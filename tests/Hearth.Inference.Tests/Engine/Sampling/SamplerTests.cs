@@ -111,6 +111,15 @@ public sealed class SamplerTests
     }
 
     [Fact]
+    public void Choose_NaNLogitsFromACorruptModel_ThrowsModelOutputException()
+    {
+        var sampler = new Sampler(new SamplingOptions { Temperature = 1f, Seed = 9 }, 3);
+        Assert.Throws<ModelOutputException>(() => sampler.Choose([float.NaN, float.NaN, float.NaN]));
+        Assert.Throws<ModelOutputException>(() => Sampler.ArgMax([float.NaN, float.NegativeInfinity, float.NaN]));
+        Assert.Equal(1, Sampler.ArgMax([float.NaN, 0.5f, float.NaN]));
+    }
+
+    [Fact]
     public void ApplyPenalties_RepetitionPresenceFrequency_AdjustLogitsOfWindowTokens()
     {
         var sampler = new Sampler(new SamplingOptions { RepetitionPenalty = 2f, PresencePenalty = 0.5f, FrequencyPenalty = 0.25f, PenaltyWindowTokens = 3 }, 4);
