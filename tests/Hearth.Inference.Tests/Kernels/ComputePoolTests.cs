@@ -47,6 +47,12 @@ public class ComputePoolTests
         public void Run(int start, int end, int worker) => Interlocked.Add(ref Items, end - start);
     }
 
+    /// <summary>
+    /// How long the stalled worker sleeps. The pool calls a join late when the wait exceeds twice the caller's own chunk time,
+    /// and the caller's chunk lasts until the worker has woken (tens of ms on a loaded machine), so the stall must dwarf that.
+    /// </summary>
+    private const int StallMilliseconds = 400;
+
     /// <summary>The caller's chunk waits until a worker has claimed a chunk; the worker then "loses its core" for StallMs.</summary>
     private sealed class StallingBody(int stallMs) : IParallelBody
     {
@@ -78,7 +84,7 @@ public class ComputePoolTests
     public void For_WorkerStalledMidChunk_CompletesThenRunsNextCallsOnCaller()
     {
         using var pool = new ComputePool(2);
-        var stalled = new StallingBody(60);
+        var stalled = new StallingBody(StallMilliseconds);
         pool.For(4, stalled);
         Assert.Equal(4, stalled.Items);
         Assert.Equal(1, stalled.MaxWorker);
@@ -94,7 +100,7 @@ public class ComputePoolTests
     public void For_AfterBackoff_ReturnsToParallelAndNestedCallsStayInline()
     {
         using var pool = new ComputePool(2);
-        pool.For(4, new StallingBody(60));
+        pool.For(4, new StallingBody(StallMilliseconds));
         var nested = new NestedBody(pool);
         pool.For(2, nested);   // inline during the back-off; the nested For must not deadlock
         Assert.All(nested.Inner.Hits, h => Assert.Equal(1, h));   // one inline Run of the whole range
