@@ -19,8 +19,10 @@ namespace Hearth.Server.Ollama;
 /// The Ollama API: <c>/api/chat</c>, <c>/api/generate</c> (NDJSON streaming, on by default as in Ollama), <c>/api/embed</c>,
 /// <c>/api/tags</c>, <c>/api/ps</c>, <c>/api/show</c>, <c>/api/pull</c>, <c>/api/delete</c>, <c>/api/version</c>. Errors are <c>{"error":"..."}</c>.
 /// </summary>
-internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackends backends, HearthOptions options, TimeProvider time)
+internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackends backends, HearthOptions options, TimeProvider time, Integration.NodeRouter router)
 {
+    private readonly Integration.ChatClientResolver _resolver = new(backends, router, time);
+
     /// <summary>Reported by <c>/api/version</c>: Hearth's own API version.</summary>
     public const string Version = "0.1.0";
 
@@ -59,23 +61,23 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
 
     private string Now() => time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
 
-    private static void AddTenant(HttpContext context, ChatOptions options) => Integration.RequestFacts.Apply(context, options);
-
     private async Task ChatAsync(HttpContext context)
     {
         var request = await HttpJson.ReadAsync(context, OllamaJsonContext.Default.OllamaChatRequest).ConfigureAwait(false);
-        var model = Resolve(request.Model);
+        var resolved = _resolver.Resolve(context, request.Model ?? "", Resolve);
+        var model = resolved.Model;
         var messages = OllamaMapping.ToChatMessages(request.Messages);
         var options = OllamaMapping.ToChatOptions(request.Options, request.Format, request.Tools);
         options.ModelId = model.RemoteId ?? model.Id;
-        AddTenant(context, options);
-        await RunAsync(context, model, messages, options, request.Stream != false, chat: true).ConfigureAwait(false);
+        Integration.RequestFacts.Apply(context, options, resolved);
+        await RunAsync(context, resolved.Client, model, messages, options, request.Stream != false, chat: true).ConfigureAwait(false);
     }
 
     private async Task GenerateAsync(HttpContext context)
     {
         var request = await HttpJson.ReadAsync(context, OllamaJsonContext.Default.OllamaGenerateRequest).ConfigureAwait(false);
-        var model = Resolve(request.Model);
+        var resolved = _resolver.Resolve(context, request.Model ?? "", Resolve);
+        var model = resolved.Model;
         if (string.IsNullOrEmpty(request.Prompt))
         {
             // Ollama: an empty prompt only loads the model.
@@ -93,7 +95,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         }
         var options = OllamaMapping.ToChatOptions(request.Options, request.Format, null);
         options.ModelId = model.RemoteId ?? model.Id;
-        AddTenant(context, options);
+        Integration.RequestFacts.Apply(context, options, resolved);
         List<ChatMessage> messages = [];
         if (request.Raw == true)
         {
@@ -104,12 +106,11 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
             messages.Add(new ChatMessage(ChatRole.System, request.System));
         }
         messages.Add(new ChatMessage(ChatRole.User, request.Prompt));
-        await RunAsync(context, model, messages, options, request.Stream != false, chat: false).ConfigureAwait(false);
+        await RunAsync(context, resolved.Client, model, messages, options, request.Stream != false, chat: false).ConfigureAwait(false);
     }
 
-    private async Task RunAsync(HttpContext context, ModelDescriptor model, List<ChatMessage> messages, ChatOptions options, bool stream, bool chat)
+    private async Task RunAsync(HttpContext context, IChatClient client, ModelDescriptor model, List<ChatMessage> messages, ChatOptions options, bool stream, bool chat)
     {
-        var client = backends.GetChatClient(model);
         var ct = context.RequestAborted;
         var started = Stopwatch.GetTimestamp();
         var response = context.Response;

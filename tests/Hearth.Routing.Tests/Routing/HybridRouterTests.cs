@@ -17,7 +17,7 @@ public sealed class HybridRouterTests
 
     private sealed class FakeCarbon(bool cloudSurplus) : ICarbonEstimate
     {
-        public ValueTask<CarbonForecast> EstimateAsync(BackendOptions backend, int promptTokens, CancellationToken cancellationToken) =>
+        public ValueTask<CarbonForecast> EstimateAsync(BackendOptions backend, int promptTokens, int outputTokens, CancellationToken cancellationToken) =>
             ValueTask.FromResult(backend.Name switch
             {
                 "gpt" => new CarbonForecast(1.0, 50, cloudSurplus),
