@@ -78,17 +78,6 @@ public sealed class HybridRouterTests
     }
 
     [Fact]
-    public async Task Predictive_ShareZeroStaysSmall_ShareOneEscalates()
-    {
-        var prompt = new ChatMessage(ChatRole.User, "Solve: a train travels 120 km in 1.5 hours, then 80 km in 2 hours. What is its average speed?");
-        var low = await Router(share: 0).GetResponseAsync([prompt], Policy("predictive"));
-        var high = await Router(share: 1).GetResponseAsync([prompt], Policy("predictive"));
-        Assert.Equal("phi", Route(low));
-        Assert.Equal("gpt", Route(high));
-        Assert.Contains("predictive: task", Reason(high), StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task CarbonAware_PicksLowestGramsAmongAllowed()
     {
         // Escalation required (share 1): candidates are the large tier only -> gpt.
