@@ -88,7 +88,7 @@ public sealed class NodeRouter
     {
         var small = options.Tiers[ModelTier.Small];
         ISelfConsistencySampler? sampler = _catalog.Find(small)?.Kind == BackendKind.Local && options.Cascade.SelfConsistencySamples > 0
-            ? new ClientSelfConsistencySampler(clients[small], options.Cascade.SelfConsistencyTemperature)
+            ? new ClientSelfConsistencySampler(clients[small], options.Cascade.SelfConsistencyTemperature, [HearthChatProperties.Logprobs, HearthChatProperties.TopLogprobs])
             : null;
         return new CascadeVerifier(options.Cascade, EmbeddedRouters.Cascade(), new EngineLogProbSource(), sampler);
     }
