@@ -121,7 +121,7 @@ public sealed partial class CascadeVerifier
     internal void ForgetUnrequested(ChatResponse answer, ChatOptions? original) => _logProbs?.RemoveUnrequested(answer, original);
 
     private static VerifierVerdict Escalate(string failed, List<string> passed) =>
-        new(false, passed.Count == 0 ? failed : failed + " (after " + string.Join("; ", passed) + ")");
+        new(false, passed.Count == 0 ? failed : failed + "; passed: " + string.Join("; ", passed));
 
     /// <summary>Null when the text is JSON matching the schema (if any); otherwise the problem.</summary>
     internal static string? CheckJson(string text, JsonElement? schema)

@@ -12,8 +12,10 @@ namespace Hearth.Routing.Routing;
 
 /// <summary>
 /// The router as an <see cref="IChatClient"/>: resolves the policy (request <see cref="RoutingKeys.Policy"/>, else the
-/// API key's, else the default), detects sensitive data, chooses a backend, enforces residency, calls it, and tags the
-/// response with <see cref="RoutingKeys.Route"/> and <see cref="RoutingKeys.Reason"/>.
+/// API key's, else the default; bare <c>fixed</c> means the <see cref="RoutingKeys.RequestedModel"/>), detects sensitive
+/// data in the messages and in the option text that leaves the node, chooses a backend, enforces residency, calls it with
+/// the reason in the options, and tags the response (streaming: the first update) with <see cref="RoutingKeys.Route"/> and
+/// <see cref="RoutingKeys.Reason"/>.
 /// Residency: a confidential request (declared, or holding sensitive data) is never sent to a remote backend — it is
 /// answered by the largest local backend, redacted first (<see cref="ResidencyMode.RedactAndEscalate"/>, detected data
 /// only), or refused with <see cref="ResidencyRefusedException"/>. Every remote backend is also wrapped in a
