@@ -9,7 +9,8 @@ namespace Hearth.Server.Integration;
 /// logs (<c>EngineChatClient</c> puts them under <see cref="HearthChatProperties.LogprobsResult"/> when the request sets
 /// <see cref="HearthChatProperties.Logprobs"/>), or an upstream's OpenAI <c>logprobs</c>, mapped to the same key.
 /// </summary>
-internal sealed class EngineLogProbSource : ILogProbSource
+/// <param name="request">Ask the first-line backend for them (true for a local small tier; an upstream may reject the field).</param>
+internal sealed class EngineLogProbSource(bool request) : ILogProbSource
 {
     public bool TryGetTokenLogProbs(ChatResponse response, out IReadOnlyList<double> logProbs)
     {
@@ -24,7 +25,7 @@ internal sealed class EngineLogProbSource : ILogProbSource
 
     public ChatOptions? RequestLogProbs(ChatOptions? options)
     {
-        if (Asked(options))
+        if (!request || Asked(options))
         {
             return options;
         }

@@ -87,10 +87,11 @@ public sealed class NodeRouter
     private CascadeVerifier Verifier(RoutingOptions options, Dictionary<string, IChatClient> clients)
     {
         var small = options.Tiers[ModelTier.Small];
-        ISelfConsistencySampler? sampler = _catalog.Find(small)?.Kind == BackendKind.Local && options.Cascade.SelfConsistencySamples > 0
+        var smallIsLocal = _catalog.Find(small)?.Kind == BackendKind.Local;
+        ISelfConsistencySampler? sampler = smallIsLocal && options.Cascade.SelfConsistencySamples > 0
             ? new ClientSelfConsistencySampler(clients[small], options.Cascade.SelfConsistencyTemperature, [HearthChatProperties.Logprobs, HearthChatProperties.TopLogprobs])
             : null;
-        return new CascadeVerifier(options.Cascade, EmbeddedRouters.Cascade(), new EngineLogProbSource(), sampler);
+        return new CascadeVerifier(options.Cascade, EmbeddedRouters.Cascade(), new EngineLogProbSource(request: smallIsLocal), sampler);
     }
 
     /// <summary>The zero-configuration routing: <c>local-only</c> over the local files.</summary>
