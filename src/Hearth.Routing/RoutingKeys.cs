@@ -15,6 +15,15 @@ public static class RoutingKeys
     /// <summary>Request: declared confidential (header or key), bool.</summary>
     public const string Confidential = "hearth.confidential";
 
+    /// <summary>Request: the end-user id (OpenAI's <c>user</c>), string; it is sent upstream, so it is scanned like the messages.</summary>
+    public const string User = "hearth.user";
+
+    /// <summary>
+    /// Request: the model the client named when the request is routed anyway (an <c>x-hearth-policy</c> header or the API
+    /// key's policy with a model other than <c>hearth/auto</c>), string. Policy <c>fixed</c> without a backend uses it.
+    /// </summary>
+    public const string RequestedModel = "hearth.requested_model";
+
     /// <summary>Response: the backend that answered, string (header <c>x-hearth-route</c>).</summary>
     public const string Route = "hearth.route";
 

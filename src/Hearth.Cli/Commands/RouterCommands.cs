@@ -3,7 +3,10 @@ using System.Diagnostics;
 using System.Globalization;
 using Hearth.Routing.Evaluation;
 using Hearth.Routing.Learning;
+using Hearth.Routing.Policies;
+using Hearth.Routing.Routing;
 using Hearth.Routing.Sensitive;
+using Microsoft.Extensions.AI;
 
 namespace Hearth.Cli.Commands;
 
@@ -119,19 +122,22 @@ internal static partial class RouterCommands
         var data = new Option<FileInfo>("--data") { Description = "JSON Lines prompts to route (e.g. an imported mmlu.jsonl).", Required = true };
         var model = new Option<FileInfo?>("--model") { Description = "Predictive router model (default: the embedded one)." };
         var count = new Option<int>("--requests", "-n") { Description = "Routing decisions to time.", DefaultValueFactory = _ => 5000 };
-        var cmd = new Command("router", "Time the predictive router's decision and the sensitive-data scan per request (p50/p99).") { data, model, count };
-        cmd.SetAction((ParseResult r, CancellationToken ct) =>
+        var cmd = new Command("router", "Time the router's whole decision (HybridRouter.DecideAsync: sensitive-data scan + task classification + predictive score) and the scan alone, per request (p50/p99 wall and thread CPU).") { data, model, count };
+        cmd.SetAction(async (ParseResult r, CancellationToken ct) =>
         {
-            var router = r.GetValue(model) is { } m ? RouterModelFormat.Load(m.FullName) : EmbeddedRouters.Predictive();
+            var predictive = r.GetValue(model) is { } m ? RouterModelFormat.Load(m.FullName) : EmbeddedRouters.Predictive();
             var prompts = RoutingDataset.Read(r.GetValue(data)!.FullName).Select(e => e.Prompt).ToArray();
             var n = Math.Max(100, r.GetValue(count));
+            var router = BenchRouter(predictive);
+            var options = new ChatOptions { AdditionalProperties = new() { [Hearth.Routing.RoutingKeys.Policy] = "predictive" } };
+            var messages = prompts.Select(p => (IReadOnlyList<ChatMessage>)[new ChatMessage(ChatRole.User, p)]).ToArray();
             var detector = new SensitiveDataDetector();
             double sink = 0;
             // Warm-up: enough calls for tiered JIT to reach optimized code (tier 1) before timing.
             for (int i = 0; i < Math.Max(3000, n / 2); i++)
             {
-                var p = prompts[i % prompts.Length];
-                sink += router.EscalationScore(p) + detector.Detect(p).Count;
+                var d = await router.DecideAsync(messages[i % prompts.Length], options, ct);
+                sink += d.Reason.Length + detector.Detect(prompts[i % prompts.Length]).Count;
             }
             GC.Collect();
             GC.WaitForPendingFinalizers();
@@ -143,14 +149,15 @@ internal static partial class RouterCommands
             for (int i = 0; i < n; i++)
             {
                 ct.ThrowIfCancellationRequested();
-                var p = prompts[i % prompts.Length];
-                chars += p.Length;
+                var k = i % prompts.Length;
+                chars += prompts[k].Length;
                 var c0 = ThreadCpu.Microseconds();
                 var t0 = Stopwatch.GetTimestamp();
-                sink += router.EscalationScore(p);
+                // Completes synchronously for the predictive policy (nothing is sent), so the thread's CPU time is the decision's.
+                var d = router.DecideAsync(messages[k], options, ct).GetAwaiter().GetResult();
                 var t1 = Stopwatch.GetTimestamp();
                 var c1 = ThreadCpu.Microseconds();
-                sink += detector.Detect(p).Count;
+                sink += d.Reason.Length + detector.Detect(prompts[k]).Count;
                 var t2 = Stopwatch.GetTimestamp();
                 var c2 = ThreadCpu.Microseconds();
                 decide[i] = Stopwatch.GetElapsedTime(t0, t1).TotalMicroseconds;
@@ -164,16 +171,42 @@ internal static partial class RouterCommands
             }
             var inv = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Create(inv, $"requests={n} mean prompt chars={chars / n} cores={Environment.ProcessorCount} (checksum {sink:G4})"));
-            Console.WriteLine(string.Create(inv, $"predictive decision  wall: p50 {Pct(decide, 0.50):F1} us  p99 {Pct(decide, 0.99):F1} us  max {decide[^1]:F1} us"));
-            Console.WriteLine(string.Create(inv, $"sensitive-data scan  wall: p50 {Pct(scan, 0.50):F1} us  p99 {Pct(scan, 0.99):F1} us  max {scan[^1]:F1} us"));
+            Console.WriteLine(string.Create(inv, $"routing decision (scan + classify + score)  wall: p50 {Pct(decide, 0.50):F1} us  p99 {Pct(decide, 0.99):F1} us  max {decide[^1]:F1} us"));
+            Console.WriteLine(string.Create(inv, $"sensitive-data scan alone                   wall: p50 {Pct(scan, 0.50):F1} us  p99 {Pct(scan, 0.99):F1} us  max {scan[^1]:F1} us"));
             if (ThreadCpu.Available)
             {
-                Console.WriteLine(string.Create(inv, $"predictive decision   cpu: p50 {Pct(decideCpu, 0.50):F1} us  p99 {Pct(decideCpu, 0.99):F1} us (thread CPU time: excludes waiting for a core on a loaded machine)"));
-                Console.WriteLine(string.Create(inv, $"sensitive-data scan   cpu: p50 {Pct(scanCpu, 0.50):F1} us  p99 {Pct(scanCpu, 0.99):F1} us"));
+                Console.WriteLine(string.Create(inv, $"routing decision (scan + classify + score)   cpu: p50 {Pct(decideCpu, 0.50):F1} us  p99 {Pct(decideCpu, 0.99):F1} us (thread CPU time: excludes waiting for a core on a loaded machine)"));
+                Console.WriteLine(string.Create(inv, $"sensitive-data scan alone                    cpu: p50 {Pct(scanCpu, 0.50):F1} us  p99 {Pct(scanCpu, 0.99):F1} us"));
             }
-            return Task.FromResult(0);
+            return 0;
         });
         return cmd;
+    }
+
+    /// <summary>A router over two backends that are never called (DecideAsync sends nothing).</summary>
+    private static HybridRouter BenchRouter(RouterModel predictive) => new(
+        new RoutingOptions
+        {
+            Backends = [new BackendOptions("small", ModelTier.Small, IsLocal: true), new BackendOptions("large", ModelTier.Large, IsLocal: false, Site: "cloud")],
+            Tiers = new Dictionary<ModelTier, string> { [ModelTier.Small] = "small", [ModelTier.Large] = "large" },
+            DefaultPolicy = "predictive",
+        },
+        new Dictionary<string, IChatClient> { ["small"] = new NeverCalledChatClient(), ["large"] = new NeverCalledChatClient() },
+        predictive);
+
+    private sealed class NeverCalledChatClient : IChatClient
+    {
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("The router benchmark only decides; no backend is called.");
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("The router benchmark only decides; no backend is called.");
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
     }
 
     private static double Pct(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];

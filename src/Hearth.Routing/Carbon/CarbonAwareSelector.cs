@@ -18,7 +18,7 @@ public static class CarbonAwareSelector
 {
     /// <summary>Picks one candidate.</summary>
     /// <exception cref="ArgumentException">No candidates.</exception>
-    public static async ValueTask<CarbonChoice> ChooseAsync(IReadOnlyList<BackendOptions> candidates, ICarbonEstimate estimate, int promptTokens, CancellationToken cancellationToken)
+    public static async ValueTask<CarbonChoice> ChooseAsync(IReadOnlyList<BackendOptions> candidates, ICarbonEstimate estimate, int promptTokens, int outputTokens, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(estimate);
@@ -29,7 +29,7 @@ public static class CarbonAwareSelector
         var scored = new List<(BackendOptions Backend, CarbonForecast Forecast)>(candidates.Count);
         foreach (var b in candidates)
         {
-            scored.Add((b, await estimate.EstimateAsync(b, promptTokens, cancellationToken).ConfigureAwait(false)));
+            scored.Add((b, await estimate.EstimateAsync(b, promptTokens, outputTokens, cancellationToken).ConfigureAwait(false)));
         }
         var best = scored
             .OrderByDescending(s => s.Forecast.RenewableSurplus)

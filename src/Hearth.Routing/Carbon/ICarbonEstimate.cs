@@ -2,7 +2,7 @@ using Hearth.Routing.Policies;
 
 namespace Hearth.Routing.Carbon;
 
-/// <summary>Expected footprint of serving one request on one backend (the ledger implements the source; tests use fakes).</summary>
+/// <summary>Expected footprint of serving one request on one backend (the node implements the source from the ledger's estimators).</summary>
 /// <param name="EnergyWattHours">Expected energy of the request on that backend, in Wh.</param>
 /// <param name="IntensityGramsCo2ePerKwh">Current carbon intensity of the backend's site, in gCO2e/kWh.</param>
 /// <param name="RenewableSurplus">True when the site has on-site renewable surplus right now (energy that would otherwise be curtailed or exported).</param>
@@ -15,6 +15,7 @@ public readonly record struct CarbonForecast(double EnergyWattHours, double Inte
 /// <summary>Estimates, per backend, the energy of a request and the current intensity of the backend's site.</summary>
 public interface ICarbonEstimate
 {
-    /// <summary>The forecast for serving a request of about <paramref name="promptTokens"/> prompt tokens on the backend.</summary>
-    ValueTask<CarbonForecast> EstimateAsync(BackendOptions backend, int promptTokens, CancellationToken cancellationToken);
+    /// <summary>The forecast for serving a request of about <paramref name="promptTokens"/> prompt tokens and <paramref name="outputTokens"/> output tokens on the backend.</summary>
+    /// <exception cref="Routing.RoutingRequestException">The backend's footprint cannot be estimated (e.g. its site is not configured).</exception>
+    ValueTask<CarbonForecast> EstimateAsync(BackendOptions backend, int promptTokens, int outputTokens, CancellationToken cancellationToken);
 }

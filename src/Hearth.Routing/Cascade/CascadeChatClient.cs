@@ -8,7 +8,9 @@ namespace Hearth.Routing.Cascade;
 /// answer or the original request is re-sent to the large client. The response carries <see cref="RoutingKeys.Route"/>
 /// and <see cref="RoutingKeys.Reason"/>.
 /// Streaming: buffered until verified — nothing is streamed before the verdict, then the chosen answer is replayed as
-/// updates (the cascade never falls back mid-stream). Does not own (or dispose) the inner clients. Thread-safe if they are.
+/// updates with route and reason on the first one (the cascade never falls back mid-stream). The first-line call asks for
+/// token log-probabilities when the verifier has an <see cref="ILogProbSource"/>; they are removed again unless the caller
+/// asked. The escalated call's options carry the verdict under <see cref="RoutingKeys.Reason"/>. Does not own (or dispose) the inner clients. Thread-safe if they are.
 /// </summary>
 public sealed class CascadeChatClient : IChatClient
 {
@@ -36,8 +38,9 @@ public sealed class CascadeChatClient : IChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
-        var first = await _small.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
+        var first = await _small.GetResponseAsync(list, _verifier.FirstLineOptions(options), cancellationToken).ConfigureAwait(false);
         var verdict = await _verifier.VerifyAsync(list, first, options, cancellationToken).ConfigureAwait(false);
+        _verifier.ForgetUnrequested(first, options);
         if (verdict.Accept)
         {
             return Tag(first, _smallName, "cascade: accepted small answer (" + verdict.Reason + ")");
@@ -46,15 +49,18 @@ public sealed class CascadeChatClient : IChatClient
         {
             return Tag(first, _smallName, "cascade: verifier wanted escalation (" + verdict.Reason + ") but escalation is not allowed; small answer kept");
         }
-        var second = await _large.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
-        return Tag(second, _largeName, "cascade: escalated (" + verdict.Reason + ")");
+        var reason = "cascade: escalated (" + verdict.Reason + ")";
+        var escalated = options?.Clone() ?? new ChatOptions();
+        (escalated.AdditionalProperties ??= [])[RoutingKeys.Reason] = reason;
+        var second = await _large.GetResponseAsync(list, escalated, cancellationToken).ConfigureAwait(false);
+        return Tag(second, _largeName, reason);
     }
 
     /// <inheritdoc/>
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        foreach (var update in response.ToChatResponseUpdates())
+        foreach (var update in Routing.ResponseReplay.ToUpdates(response))
         {
             yield return update;
         }

@@ -37,7 +37,7 @@ public sealed partial class CascadeVerifier
         _sampler = sampler;
     }
 
-    /// <summary>Judges an answer to a request.</summary>
+    /// <summary>Judges an answer to a request. The reason names every signal measured (log-probs, scorer, self-consistency).</summary>
     public async Task<VerifierVerdict> VerifyAsync(IReadOnlyList<ChatMessage> messages, ChatResponse answer, ChatOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
@@ -67,40 +67,61 @@ public sealed partial class CascadeVerifier
                 return new VerifierVerdict(false, $"{hedges} hedging phrases");
             }
         }
-        if (_logProbs is not null && _logProbs.TryGetTokenLogProbs(answer, out var lp) && lp.Count > 0)
+        var signals = new List<string>(3);
+        if (_logProbs is not null)
         {
-            var mean = lp.Average();
-            var min = lp.Min();
-            if (mean < _options.MinMeanLogProb)
+            if (_logProbs.TryGetTokenLogProbs(answer, out var lp) && lp.Count > 0)
             {
-                return new VerifierVerdict(false, Invariant($"mean log-prob {mean:F2} < {_options.MinMeanLogProb:F2}"));
+                var mean = lp.Average();
+                var min = lp.Min();
+                if (mean < _options.MinMeanLogProb)
+                {
+                    return Escalate(Invariant($"mean log-prob {mean:F2} < {_options.MinMeanLogProb:F2} over {lp.Count} tokens"), signals);
+                }
+                if (min < _options.MinTokenLogProb)
+                {
+                    return Escalate(Invariant($"min token log-prob {min:F2} < {_options.MinTokenLogProb:F2}"), signals);
+                }
+                signals.Add(Invariant($"log-prob mean {mean:F2}, min {min:F2} over {lp.Count} tokens"));
             }
-            if (min < _options.MinTokenLogProb)
+            else
             {
-                return new VerifierVerdict(false, Invariant($"min token log-prob {min:F2} < {_options.MinTokenLogProb:F2}"));
+                signals.Add("no token log-probs reported");
             }
         }
-        double score = double.NaN;
         if (_scorer is not null)
         {
-            score = _scorer.EscalationScore(ChatText.Prompt(messages), text);
+            var score = _scorer.EscalationScore(ChatText.Prompt(messages), text);
             if (score >= _scorerThreshold)
             {
-                return new VerifierVerdict(false, Invariant($"scorer {score:F3} >= {_scorerThreshold:F3}"));
+                return Escalate(Invariant($"scorer {score:F3} >= {_scorerThreshold:F3}"), signals);
             }
+            signals.Add(Invariant($"scorer {score:F3} < {_scorerThreshold:F3}"));
         }
         if (_sampler is not null && _options.SelfConsistencySamples > 0)
         {
             var samples = await _sampler.SampleAsync(messages, options, _options.SelfConsistencySamples, cancellationToken).ConfigureAwait(false);
             var key = FinalKey(text);
-            var agree = samples.Count == 0 ? 1.0 : samples.Count(s => FinalKey(s) == key) / (double)samples.Count;
+            var agreeing = samples.Count(s => FinalKey(s) == key);
+            var agree = samples.Count == 0 ? 1.0 : agreeing / (double)samples.Count;
+            var note = Invariant($"self-consistency {agreeing}/{samples.Count} samples agree");
             if (agree < _options.MinAgreement)
             {
-                return new VerifierVerdict(false, Invariant($"self-consistency {agree:P0} < {_options.MinAgreement:P0}"));
+                return Escalate(Invariant($"{note} < {_options.MinAgreement:P0}"), signals);
             }
+            signals.Add(note);
         }
-        return new VerifierVerdict(true, double.IsNaN(score) ? "checks passed" : Invariant($"checks passed, scorer {score:F3} < {_scorerThreshold:F3}"));
+        return new VerifierVerdict(true, signals.Count == 0 ? "checks passed" : "checks passed: " + string.Join("; ", signals));
     }
+
+    /// <summary>The options for the first-line call: asks for token log-probabilities when a source is configured.</summary>
+    internal ChatOptions? FirstLineOptions(ChatOptions? options) => _logProbs?.RequestLogProbs(options) ?? options;
+
+    /// <summary>Removes log-probabilities <paramref name="original"/> did not ask for from a first-line answer.</summary>
+    internal void ForgetUnrequested(ChatResponse answer, ChatOptions? original) => _logProbs?.RemoveUnrequested(answer, original);
+
+    private static VerifierVerdict Escalate(string failed, List<string> passed) =>
+        new(false, passed.Count == 0 ? failed : failed + "; passed: " + string.Join("; ", passed));
 
     /// <summary>Null when the text is JSON matching the schema (if any); otherwise the problem.</summary>
     internal static string? CheckJson(string text, JsonElement? schema)

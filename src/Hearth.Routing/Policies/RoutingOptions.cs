@@ -1,3 +1,4 @@
+using Hearth.Routing.Cascade;
 using Hearth.Routing.Sensitive;
 
 namespace Hearth.Routing.Policies;
@@ -31,6 +32,18 @@ public sealed record RoutingOptions
 
     /// <summary>Share of requests the predictive router escalates (its threshold is calibrated for it on training data).</summary>
     public double PredictiveEscalationShare { get; init; } = 0.3;
+
+    /// <summary>Output tokens assumed for a request without <c>max_tokens</c>, when the carbon-aware policy estimates its energy.</summary>
+    public int ExpectedOutputTokens { get; init; } = 256;
+
+    /// <summary>The cascade verifier's thresholds and self-consistency settings.</summary>
+    public CascadeVerifierOptions Cascade { get; init; } = new();
+
+    /// <summary>Sites named by <see cref="BackendOptions.Site"/> (other than <c>local</c>), for the carbon-aware policy.</summary>
+    public IReadOnlyDictionary<string, SiteOptions> Sites { get; init; } = new Dictionary<string, SiteOptions>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Policies configured by name (the default and every API key's), parsed.</summary>
+    public IEnumerable<PolicyName> ConfiguredPolicies() => new[] { DefaultPolicy }.Concat(ApiKeyPolicies.Values).Select(ResolvePolicy);
 
     /// <summary>Looks up a backend by name (ordinal, case-insensitive).</summary>
     public BackendOptions? FindBackend(string name) =>
@@ -92,6 +105,26 @@ public sealed record RoutingOptions
         if (PredictiveEscalationShare is < 0 or > 1 || double.IsNaN(PredictiveEscalationShare))
         {
             throw new RoutingConfigurationException($"PredictiveEscalationShare {PredictiveEscalationShare} must be in [0, 1].");
+        }
+        if (ExpectedOutputTokens is < 1 or > 1_000_000)
+        {
+            throw new RoutingConfigurationException($"ExpectedOutputTokens {ExpectedOutputTokens} must be in 1..1000000.");
+        }
+        if (!Backends.Any(b => b.IsLocal) && ConfiguredPolicies().Any(p => p.Kind == PolicyKind.LocalOnly))
+        {
+            throw new RoutingConfigurationException("Policy 'local-only' is configured but no backend has IsLocal = true.");
+        }
+        try
+        {
+            Cascade.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new RoutingConfigurationException("Cascade: " + e.Message, e);
+        }
+        foreach (var (name, site) in Sites)
+        {
+            site.Validate(name);
         }
         try
         {

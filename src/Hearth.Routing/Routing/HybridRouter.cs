@@ -12,8 +12,10 @@ namespace Hearth.Routing.Routing;
 
 /// <summary>
 /// The router as an <see cref="IChatClient"/>: resolves the policy (request <see cref="RoutingKeys.Policy"/>, else the
-/// API key's, else the default), detects sensitive data, chooses a backend, enforces residency, calls it, and tags the
-/// response with <see cref="RoutingKeys.Route"/> and <see cref="RoutingKeys.Reason"/>.
+/// API key's, else the default; bare <c>fixed</c> means the <see cref="RoutingKeys.RequestedModel"/>), detects sensitive
+/// data in the messages and in the option text that leaves the node, chooses a backend, enforces residency, calls it with
+/// the reason in the options, and tags the response (streaming: the first update) with <see cref="RoutingKeys.Route"/> and
+/// <see cref="RoutingKeys.Reason"/>.
 /// Residency: a confidential request (declared, or holding sensitive data) is never sent to a remote backend — it is
 /// answered by the largest local backend, redacted first (<see cref="ResidencyMode.RedactAndEscalate"/>, detected data
 /// only), or refused with <see cref="ResidencyRefusedException"/>. Every remote backend is also wrapped in a
@@ -57,7 +59,7 @@ public sealed class HybridRouter : IChatClient
             }
             else
             {
-                var guard = new ResidencyGuardChatClient(client, _detector, b.Name);
+                var guard = new ResidencyGuardChatClient(client, _detector, b.Name, options.ConfidentialApiKeys);
                 _guards.Add(guard);
                 _clients[b.Name] = guard;
             }
@@ -94,7 +96,7 @@ public sealed class HybridRouter : IChatClient
     {
         var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
         var plan = await PlanAsync(list, options, cancellationToken).ConfigureAwait(false);
-        var response = await plan.Client.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
+        var response = await plan.Client.GetResponseAsync(list, WithReason(options, plan.Decision.Reason), cancellationToken).ConfigureAwait(false);
         response.AdditionalProperties ??= [];
         if (!plan.IsCascade)
         {
@@ -103,10 +105,24 @@ public sealed class HybridRouter : IChatClient
         }
         else
         {
-            var inner = response.AdditionalProperties.TryGetValue(RoutingKeys.Reason, out var r) ? r as string : null;
-            response.AdditionalProperties[RoutingKeys.Reason] = inner is null ? plan.Decision.Reason : plan.Decision.Reason + "; " + inner;
+            TagCascade(response, plan);
         }
         return response;
+    }
+
+    private static void TagCascade(ChatResponse response, Plan plan)
+    {
+        var props = response.AdditionalProperties ??= [];
+        var inner = props.TryGetValue(RoutingKeys.Reason, out var r) ? r as string : null;
+        props[RoutingKeys.Reason] = inner is null ? plan.Decision.Reason : plan.Decision.Reason + "; " + inner;
+    }
+
+    /// <summary>The options sent to the chosen backend: the decision travels with them (for the ledger entry's reason).</summary>
+    private static ChatOptions WithReason(ChatOptions? options, string reason)
+    {
+        var o = options?.Clone() ?? new ChatOptions();
+        (o.AdditionalProperties ??= [])[RoutingKeys.Reason] = reason;
+        return o;
     }
 
     /// <inheritdoc/>
@@ -116,15 +132,16 @@ public sealed class HybridRouter : IChatClient
         var plan = await PlanAsync(list, options, cancellationToken).ConfigureAwait(false);
         if (plan.IsCascade)
         {
-            var response = await GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
-            foreach (var u in response.ToChatResponseUpdates())
+            var response = await plan.Client.GetResponseAsync(list, WithReason(options, plan.Decision.Reason), cancellationToken).ConfigureAwait(false);
+            TagCascade(response, plan);
+            foreach (var u in ResponseReplay.ToUpdates(response))
             {
                 yield return u;
             }
             yield break;
         }
         bool first = true;
-        await foreach (var update in plan.Client.GetStreamingResponseAsync(list, options, cancellationToken).ConfigureAwait(false))
+        await foreach (var update in plan.Client.GetStreamingResponseAsync(list, WithReason(options, plan.Decision.Reason), cancellationToken).ConfigureAwait(false))
         {
             if (first)
             {
@@ -156,35 +173,55 @@ public sealed class HybridRouter : IChatClient
         var props = options?.AdditionalProperties;
         var apiKey = props?.TryGetValue(RoutingKeys.ApiKey, out var k) == true ? k as string : null;
         var requested = props?.TryGetValue(RoutingKeys.Policy, out var p) == true ? p as string : null;
+        var named = props?.TryGetValue(RoutingKeys.RequestedModel, out var nm) == true ? nm as string : null;
         var policyText = !string.IsNullOrWhiteSpace(requested) ? requested
             : apiKey is not null && _options.ApiKeyPolicies.TryGetValue(apiKey, out var kp) ? kp
             : _options.DefaultPolicy;
-        PolicyName policy;
-        try
-        {
-            policy = _options.ResolvePolicy(policyText!);
-        }
-        catch (RoutingConfigurationException e)
-        {
-            throw new RoutingRequestException(e.Message, e);
-        }
+        var policy = ResolveRequestPolicy(policyText!, named);
         var unavailable = Unavailable(policy);
         if (unavailable is not null)
         {
             throw new RoutingRequestException($"Policy '{policy}' cannot run here: {unavailable}.");
         }
-        var declared = (props?.TryGetValue(RoutingKeys.Confidential, out var c) == true && c is true)
-            || (apiKey is not null && _options.ConfidentialApiKeys.Contains(apiKey));
-        var kinds = new SortedSet<SensitiveKind>();
-        foreach (var m in messages)
-        {
-            foreach (var s in _detector.Detect(MessageText.All(m)))
-            {
-                kinds.Add(s.Kind);
-            }
-        }
-        var sensitivity = new Sensitivity(declared, kinds);
+        var sensitivity = RequestSensitivity.Assess(messages, options, _detector, _options.ConfidentialApiKeys);
         var prompt = ChatText.Prompt(messages);
+        var plan = await PlanPolicyAsync(policy, sensitivity, prompt, options, cancellationToken).ConfigureAwait(false);
+        if (named is not null && !(policy.Kind == PolicyKind.Fixed && string.Equals(policy.FixedBackend, named, StringComparison.OrdinalIgnoreCase)))
+        {
+            plan = plan with { Decision = plan.Decision with { Reason = plan.Decision.Reason + $"; named model '{named}' ignored (policy {policy} chooses)" } };
+        }
+        return plan;
+    }
+
+    /// <summary>Parses the request's policy; bare <c>fixed</c> means "the backend the request named as its model".</summary>
+    private PolicyName ResolveRequestPolicy(string policyText, string? named)
+    {
+        if (string.Equals(policyText.Trim(), "fixed", StringComparison.OrdinalIgnoreCase))
+        {
+            if (named is null)
+            {
+                throw new RoutingRequestException(
+                    $"Policy 'fixed' needs a backend: use fixed:<backend> or name the backend as the model. Known policies: {string.Join(", ", _options.KnownPolicies())}.");
+            }
+            if (_options.FindBackend(named) is null)
+            {
+                throw new RoutingRequestException(
+                    $"Policy 'fixed' uses the named model '{named}', which is not a routing backend. Routing backends: {string.Join(", ", _options.Backends.Select(b => b.Name))}.");
+            }
+            policyText = "fixed:" + named;
+        }
+        try
+        {
+            return _options.ResolvePolicy(policyText);
+        }
+        catch (RoutingConfigurationException e)
+        {
+            throw new RoutingRequestException(e.Message, e);
+        }
+    }
+
+    private async Task<Plan> PlanPolicyAsync(PolicyName policy, RequestSensitivity sensitivity, string prompt, ChatOptions? options, CancellationToken cancellationToken)
+    {
         switch (policy.Kind)
         {
             case PolicyKind.Cascade:
@@ -209,21 +246,13 @@ public sealed class HybridRouter : IChatClient
                 {
                     candidates = [TierBackend(minTier)];
                 }
-                var choice = await CarbonAwareSelector.ChooseAsync(candidates, _carbon!, Math.Max(1, prompt.Length / 4), cancellationToken).ConfigureAwait(false);
+                var outputTokens = options?.MaxOutputTokens is int max and > 0 ? max : _options.ExpectedOutputTokens;
+                var choice = await CarbonAwareSelector.ChooseAsync(candidates, _carbon!, Math.Max(1, prompt.Length / 4), outputTokens, cancellationToken).ConfigureAwait(false);
                 return Single(policy, choice.Backend, qualityWhy + "; " + choice.Reason, sensitivity);
         }
     }
 
-    private sealed record Sensitivity(bool Declared, IReadOnlyCollection<SensitiveKind> Kinds)
-    {
-        public bool Confidential => Declared || Kinds.Count > 0;
-
-        public string Describe() => Declared
-            ? "declared confidential"
-            : "sensitive data (" + string.Join(", ", Kinds) + ")";
-    }
-
-    private Plan Single(PolicyName policy, BackendOptions backend, string why, Sensitivity sensitivity)
+    private Plan Single(PolicyName policy, BackendOptions backend, string why, RequestSensitivity sensitivity)
     {
         var leg = ResolveLeg(backend, sensitivity)
             ?? throw Refuse(backend, sensitivity);
@@ -231,7 +260,7 @@ public sealed class HybridRouter : IChatClient
         return new Plan(new RouteDecision(policy.ToString(), leg.Backend.Name, reason, sensitivity.Confidential, leg.Redacted), leg.Client, false);
     }
 
-    private Plan CascadePlan(PolicyName policy, Sensitivity sensitivity)
+    private Plan CascadePlan(PolicyName policy, RequestSensitivity sensitivity)
     {
         var smallBackend = TierBackend(ModelTier.Small);
         var small = ResolveLeg(smallBackend, sensitivity) ?? throw Refuse(smallBackend, sensitivity);
@@ -266,13 +295,13 @@ public sealed class HybridRouter : IChatClient
     }
 
     // Null: the request must not go to this backend and no local backend can take it.
-    private Leg? ResolveLeg(BackendOptions backend, Sensitivity sensitivity)
+    private Leg? ResolveLeg(BackendOptions backend, RequestSensitivity sensitivity)
     {
         if (backend.IsLocal || !sensitivity.Confidential)
         {
             return new Leg(backend, _clients[backend.Name], string.Empty, false);
         }
-        if (!sensitivity.Declared && _options.Residency == ResidencyMode.RedactAndEscalate)
+        if (_options.Residency == ResidencyMode.RedactAndEscalate && sensitivity.Redactable)
         {
             return new Leg(backend, new RedactingChatClient(_clients[backend.Name], _detector), sensitivity.Describe() + ": redacted before escalation", true);
         }
@@ -282,8 +311,8 @@ public sealed class HybridRouter : IChatClient
             : new Leg(local, _clients[local.Name], $"{sensitivity.Describe()}: kept local on '{local.Name}' instead of '{backend.Name}'", false);
     }
 
-    private static ResidencyRefusedException Refuse(BackendOptions backend, Sensitivity sensitivity) =>
-        new($"Refused: the request is confidential ({sensitivity.Describe()}) and only the remote backend '{backend.Name}' could serve it; no local backend is configured.")
+    private static ResidencyRefusedException Refuse(BackendOptions backend, RequestSensitivity sensitivity) =>
+        new($"Refused: the request is confidential ({sensitivity.Describe()}) and only the remote backend '{backend.Name}' could serve it; no local backend is configured. Remove the sensitive data, or configure a local backend.")
         {
             Kinds = [.. sensitivity.Kinds],
         };

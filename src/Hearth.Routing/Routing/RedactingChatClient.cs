@@ -5,9 +5,12 @@ using Microsoft.Extensions.AI;
 namespace Hearth.Routing.Routing;
 
 /// <summary>
-/// Redact-and-escalate for one request: sends text-only copies of the messages with sensitive spans replaced by
-/// placeholders, and restores the original values in the answer. Non-text contents (images, files, tool payloads) are
-/// dropped rather than sent. Streaming is buffered (placeholders may be split across chunks). Single use per request.
+/// Redact-and-escalate for one request: sends text-only copies of the messages (and <see cref="ChatOptions.Instructions"/>)
+/// with sensitive spans replaced by placeholders, and restores the original values in the answer. Non-text contents (images,
+/// files, tool payloads) are dropped rather than sent. Tools, schemas and stop sequences are not rewritten: a request with
+/// sensitive data there is never given to this client (see <see cref="Sensitive.RequestSensitivity.Redactable"/>).
+/// Streaming is buffered (placeholders may be split across chunks) and replayed with the response's properties on the
+/// first update. Single use per request.
 /// </summary>
 internal sealed class RedactingChatClient : DelegatingChatClient
 {
@@ -27,7 +30,13 @@ internal sealed class RedactingChatClient : DelegatingChatClient
             var text = MessageText.All(m, includeAuthor: false).TrimEnd('\n');
             return new ChatMessage(m.Role, _redaction.Redact(text, _detector.Detect(text)));
         }).ToList();
-        var response = await base.GetResponseAsync(redacted, options, cancellationToken).ConfigureAwait(false);
+        var sent = options;
+        if (options?.Instructions is { Length: > 0 } instructions)
+        {
+            sent = options.Clone();
+            sent.Instructions = _redaction.Redact(instructions, _detector.Detect(instructions));
+        }
+        var response = await base.GetResponseAsync(redacted, sent, cancellationToken).ConfigureAwait(false);
         var restored = response.Messages.Select(m => new ChatMessage(m.Role, _redaction.Restore(m.Text ?? string.Empty))).ToList();
         return new ChatResponse(restored)
         {
@@ -43,7 +52,7 @@ internal sealed class RedactingChatClient : DelegatingChatClient
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        foreach (var update in response.ToChatResponseUpdates())
+        foreach (var update in ResponseReplay.ToUpdates(response))
         {
             yield return update;
         }

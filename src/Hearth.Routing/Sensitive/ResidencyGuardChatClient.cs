@@ -5,20 +5,27 @@ namespace Hearth.Routing.Sensitive;
 
 /// <summary>
 /// The last gate before a backend beyond the node: refuses (throws <see cref="ResidencyRefusedException"/>) any request
-/// declared confidential or whose text still holds sensitive data. <see cref="Routing.HybridRouter"/> wraps every remote
+/// declared confidential (flag or confidential API key) or whose text — messages, and the option text that leaves with them
+/// (instructions, tools and their schemas, response-format schema, stop sequences, user id) — still holds sensitive data. <see cref="Routing.HybridRouter"/> wraps every remote
 /// backend in one, so a routing mistake cannot leak: it fails closed. Thread-safe.
 /// </summary>
 public sealed class ResidencyGuardChatClient : DelegatingChatClient
 {
     private readonly SensitiveDataDetector _detector;
     private readonly string _backendName;
+    private readonly IReadOnlySet<string> _confidentialApiKeys;
     private long _blocked;
 
-    public ResidencyGuardChatClient(IChatClient inner, SensitiveDataDetector detector, string backendName)
+    /// <param name="inner">The remote backend.</param>
+    /// <param name="detector">The detector (same settings as the routing decision's).</param>
+    /// <param name="backendName">Named in refusals.</param>
+    /// <param name="confidentialApiKeys">API key ids whose requests count as declared confidential.</param>
+    public ResidencyGuardChatClient(IChatClient inner, SensitiveDataDetector detector, string backendName, IReadOnlySet<string>? confidentialApiKeys = null)
         : base(inner)
     {
         _detector = detector ?? throw new ArgumentNullException(nameof(detector));
         _backendName = backendName;
+        _confidentialApiKeys = confidentialApiKeys ?? new HashSet<string>();
     }
 
     /// <summary>Requests this guard refused since it was created.</summary>
@@ -45,25 +52,18 @@ public sealed class ResidencyGuardChatClient : DelegatingChatClient
 
     private void Check(IReadOnlyList<ChatMessage> messages, ChatOptions? options)
     {
-        if (options?.AdditionalProperties?.TryGetValue(RoutingKeys.Confidential, out var c) == true && c is true)
+        var s = RequestSensitivity.Assess(messages, options, _detector, _confidentialApiKeys);
+        if (s.Declared)
         {
             Interlocked.Increment(ref _blocked);
             throw new ResidencyRefusedException($"Residency guard: a request declared confidential may not be sent to remote backend '{_backendName}'.");
         }
-        var kinds = new HashSet<SensitiveKind>();
-        foreach (var m in messages)
-        {
-            foreach (var span in _detector.Detect(MessageText.All(m)))
-            {
-                kinds.Add(span.Kind);
-            }
-        }
-        if (kinds.Count > 0)
+        if (s.Kinds.Count > 0)
         {
             Interlocked.Increment(ref _blocked);
-            throw new ResidencyRefusedException($"Residency guard: sensitive data ({string.Join(", ", kinds)}) may not be sent to remote backend '{_backendName}'.")
+            throw new ResidencyRefusedException($"Residency guard: sensitive data ({string.Join(", ", s.Kinds)}) may not be sent to remote backend '{_backendName}'.")
             {
-                Kinds = [.. kinds],
+                Kinds = [.. s.Kinds],
             };
         }
     }

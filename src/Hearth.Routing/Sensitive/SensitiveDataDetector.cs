@@ -46,14 +46,14 @@ public sealed partial class SensitiveDataDetector
         AddAll(found, Email(), text, SensitiveKind.Email);
         foreach (Match m in Iban().Matches(text))
         {
-            if (Checksums.IbanMod97(m.ValueSpan))
+            if (IbanCountries.HasValidLength(m.ValueSpan) && Checksums.IbanMod97(m.ValueSpan))
             {
                 found.Add(new SensitiveSpan(SensitiveKind.Iban, m.Index, m.Length));
             }
         }
         foreach (Match m in CardCandidate().Matches(text))
         {
-            if (IsPaymentCard(m.ValueSpan))
+            if (CardGroups.Plausible(m.ValueSpan) && IsPaymentCard(m.ValueSpan))
             {
                 found.Add(new SensitiveSpan(SensitiveKind.PaymentCard, m.Index, m.Length));
             }
@@ -88,7 +88,7 @@ public sealed partial class SensitiveDataDetector
         {
             foreach (Match m in LongToken().Matches(text))
             {
-                if (m.Length >= _options.MinSecretTokenChars && LooksRandom(m.ValueSpan, _options.MinSecretEntropyBitsPerChar))
+                if (m.Length >= _options.MinSecretTokenChars && !IsFileName(text, m.Index + m.Length) && LooksRandom(m.ValueSpan, _options.MinSecretEntropyBitsPerChar))
                 {
                     found.Add(new SensitiveSpan(SensitiveKind.HighEntropySecret, m.Index, m.Length));
                 }
@@ -163,42 +163,51 @@ public sealed partial class SensitiveDataDetector
             || two == 62;
     }
 
+    /// <summary>
+    /// Random tokens (base62/base64 keys) mix upper case, lower case and digits and switch between them all the time.
+    /// Structured identifiers do not. The token is read in segments (separators <c>- _ / + = .</c> start a new one) and
+    /// segments that are words (<c>resourceGroups</c>, <c>Storage</c>, <c>log</c>) or pure hex (UUID and SHA parts) are not
+    /// counted; what remains must hold upper case, lower case and digits, switch class at least max(6, length / 5) times,
+    /// and the whole token must have at least <paramref name="minBitsPerChar"/> bits of Shannon entropy per character.
+    /// </summary>
     private static bool LooksRandom(ReadOnlySpan<char> token, double minBitsPerChar)
     {
-        int lower = 0, upper = 0, digit = 0, other = 0, transitions = 0, previousClass = -1;
+        int lower = 0, upper = 0, digit = 0, switches = 0;
         Span<int> counts = stackalloc int[128];
         foreach (var c in token)
         {
-            var cls = char.IsAsciiLetterLower(c) ? 0 : char.IsAsciiLetterUpper(c) ? 1 : char.IsAsciiDigit(c) ? 2 : 3;
-            if (previousClass >= 0 && cls != previousClass)
-            {
-                transitions++;
-            }
-            previousClass = cls;
             if (c >= 128)
             {
                 return false;
             }
             counts[c]++;
-            if (char.IsAsciiLetterLower(c))
+        }
+        var rest = token;
+        while (rest.Length > 0)
+        {
+            var cut = rest.IndexOfAny("-_/+=.");
+            var segment = cut < 0 ? rest : rest[..cut];
+            rest = cut < 0 ? [] : rest[(cut + 1)..];
+            if (segment.Length == 0 || IsWord(segment) || IsHex(segment))
             {
-                lower = 1;
+                continue;
             }
-            else if (char.IsAsciiLetterUpper(c))
+            var previousClass = -1;
+            foreach (var c in segment)
             {
-                upper = 1;
-            }
-            else if (char.IsAsciiDigit(c))
-            {
-                digit = 1;
-            }
-            else
-            {
-                other = 1;
+                var cls = char.IsAsciiLetterLower(c) ? 0 : char.IsAsciiLetterUpper(c) ? 1 : 2;
+                if (previousClass >= 0 && cls != previousClass)
+                {
+                    switches++;
+                }
+                previousClass = cls;
+                lower |= cls == 0 ? 1 : 0;
+                upper |= cls == 1 ? 1 : 0;
+                digit |= cls == 2 ? 1 : 0;
             }
         }
-        // Random tokens switch character class often; chemical names and slugs ("25-dihydroxy...") do not.
-        if (lower + upper + digit + other < 3 || digit == 0 || transitions < 6)
+        // A random 24-character base62 token switches class at ~60 % of positions; a fifth is a wide margin.
+        if (lower + upper + digit < 3 || switches < Math.Max(6, token.Length / 5))
         {
             return false;
         }
@@ -212,6 +221,46 @@ public sealed partial class SensitiveDataDetector
             }
         }
         return entropy >= minBitsPerChar;
+    }
+
+    /// <summary>A word in lower, UPPER, Capitalized or camelCase/PascalCase form (letters only, each hump 2+ letters).</summary>
+    private static bool IsWord(ReadOnlySpan<char> s)
+    {
+        if (s.ContainsAnyExcept(AsciiLetters))
+        {
+            return false;
+        }
+        if (!s.ContainsAnyInRange('a', 'z') || !s.ContainsAnyInRange('A', 'Z'))
+        {
+            return true;
+        }
+        // camelCase / PascalCase: every upper-case letter starts a hump of at least two letters (an upper, then lower case).
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (char.IsAsciiLetterUpper(s[i]) && (i + 1 >= s.Length || !char.IsAsciiLetterLower(s[i + 1]) || (i + 2 < s.Length && char.IsAsciiLetterUpper(s[i + 2]))))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsHex(ReadOnlySpan<char> s) =>
+        !s.ContainsAnyExcept(LowerHex) || !s.ContainsAnyExcept(UpperHex);
+
+    private static readonly System.Buffers.SearchValues<char> AsciiLetters = System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+    private static readonly System.Buffers.SearchValues<char> UpperHex = System.Buffers.SearchValues.Create("0123456789ABCDEF");
+
+    /// <summary>True when the token at <paramref name="end"/> continues as a file name (<c>id.png</c>, <c>name.pdf</c>).</summary>
+    private static bool IsFileName(string text, int end)
+    {
+        if (end >= text.Length || text[end] != '.')
+        {
+            return false;
+        }
+        var m = FileExtension().Match(text, end);
+        return m.Success && m.Index == end;
     }
 
     [GeneratedRegex(@"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)", RegexOptions.CultureInvariant)]
@@ -229,13 +278,15 @@ public sealed partial class SensitiveDataDetector
     [GeneratedRegex(@"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}\b", RegexOptions.CultureInvariant)]
     private static partial Regex Email();
 
-    [GeneratedRegex(@"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex Iban();
 
-    [GeneratedRegex(@"(?<![\d\-])\d(?:[ \-]?\d){12,18}(?![\d\-])", RegexOptions.CultureInvariant)]
+    // Not inside a word or hex string, nor one number of a space-separated list of numbers.
+    [GeneratedRegex(@"(?<![\w\-])(?<!\d )\d(?:[ \-]?\d){12,18}(?![\w\-])(?! \d)", RegexOptions.CultureInvariant)]
     private static partial Regex CardCandidate();
 
-    [GeneratedRegex(@"(?<![\d\-])(?!000|666|9\d\d)\d{3}[\- ](?!00)\d{2}[\- ](?!0000)\d{4}(?![\d\-])", RegexOptions.CultureInvariant)]
+    // AAA-GG-SSSS, or with spaces when not one number of a space-separated list of numbers.
+    [GeneratedRegex(@"(?<![\w\-])(?!000|666|9\d\d)(?:\d{3}-(?!00)\d{2}-(?!0000)\d{4}|(?<!\d )\d{3} (?!00)\d{2} (?!0000)\d{4}(?! \d))(?![\w\-])", RegexOptions.CultureInvariant)]
     private static partial Regex UsSsn();
 
     [GeneratedRegex(@"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
@@ -244,8 +295,10 @@ public sealed partial class SensitiveDataDetector
     [GeneratedRegex(@"(?<!\d)\d{11}(?!\d)", RegexOptions.CultureInvariant)]
     private static partial Regex ElevenDigits();
 
-    // International (+CC ...) or 00CC prefix, North American (NNN) NNN-NNNN / NNN-NNN-NNNN / NNN.NNN.NNNN.
-    [GeneratedRegex(@"(?<![\w+])(?:(?:\+|00)[1-9]\d{0,2}[ \-.]?(?:\(\d{1,4}\)[ \-.]?)?\d{1,4}(?:[ \-.]?\d{2,5}){1,4}|\(\d{3}\)[ \-.]?\d{3}[ \-.]\d{4}|\d{3}[\-.]\d{3}[\-.]\d{4})(?![\w])", RegexOptions.CultureInvariant)]
+    // International (+CC ...) or 00CC prefix, North American (NNN) NNN-NNNN / NNN-NNN-NNNN / NNN.NNN.NNNN, and NXX NXX XXXX
+    // with spaces (area code and exchange start 2-9) when not one number of a space-separated list of numbers; never glued to
+    // a word by a dash (UUID and id segments such as 00684923-5171).
+    [GeneratedRegex(@"(?<![\w+])(?<!\w-)(?:(?:\+|00)[1-9]\d{0,2}[ \-.]?(?:\(\d{1,4}\)[ \-.]?)?\d{1,4}(?:[ \-.]?\d{2,5}){1,4}|\(\d{3}\)[ \-.]?\d{3}[ \-.]\d{4}|\d{3}[\-.]\d{3}[\-.]\d{4}|(?<![\d.,] )[2-9]\d{2} [2-9]\d{2} \d{4}(?! \d))(?![\w])(?!-\w)", RegexOptions.CultureInvariant)]
     private static partial Regex Phone();
 
     [GeneratedRegex(@"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d]|\.\d)", RegexOptions.CultureInvariant)]
@@ -256,4 +309,7 @@ public sealed partial class SensitiveDataDetector
 
     [GeneratedRegex(@"[A-Za-z0-9+/=_\-]{20,}", RegexOptions.CultureInvariant)]
     private static partial Regex LongToken();
+
+    [GeneratedRegex(@"\.(?:png|jpe?g|gif|webp|svg|bmp|tiff?|ico|heic|avif|pdf|txt|md|csv|json|xml|html?|zip|gz|tar|mp[34]|mov|wav|docx?|xlsx?|pptx?)\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex FileExtension();
 }

@@ -105,6 +105,7 @@ public static class HearthOptionsValidator
             {
                 problems.Add("Routing: " + e.Message);
             }
+            problems.AddRange(Integration.NodeCarbonEstimate.Validate(options));
         }
         if (options.Telemetry.OtlpEndpoint is { } otlp && !Uri.TryCreate(otlp, UriKind.Absolute, out _))
         {

@@ -34,10 +34,12 @@ public sealed class HearthNode : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TracerProvider? _tracing;
     private HttpClient? _ledgerHttp;
+    private readonly IDisposable _carbon;
 
     private HearthNode(WebApplication app, HearthOptions options, ModelCatalog catalog, ModelBackends backends, HearthMetrics metrics, ApiKeyStore keys, TracerProvider? tracing,
-        LedgerNode ledger, NodeRouter router)
+        LedgerNode ledger, NodeRouter router, IDisposable carbon)
     {
+        _carbon = carbon;
         Ledger = ledger;
         Router = router;
         _app = app;
@@ -108,16 +110,22 @@ public sealed class HearthNode : IAsyncDisposable
         var metrics = new HearthMetrics();
         var keys = new ApiKeyStore(HearthHome.KeysFile(home), setup.TimeProvider);
         var catalog = new ModelCatalog(options, setup.TimeProvider);
-        var pipeline = new ChatPipelineBuilder().Use((inner, model) => new TelemetryChatClient(inner, model, metrics));
+        var pipeline = new ChatPipelineBuilder();
         var embeddingPipeline = new EmbeddingPipelineBuilder();
         ModelBackends? built = null;
+        var energy = new LocalEnergyProfile();
+        NodeResidency.AddEntryStage(pipeline, options, catalog, () => built);
+        pipeline.Use((inner, model) => new TelemetryChatClient(inner, model, metrics));
+        LocalEnergyProfile.AddStage(pipeline, energy);
         NodeLedger.AddStages(pipeline, embeddingPipeline, options, ledger, catalog, () => built);
         var userPipeline = setup.ChatPipeline;
         pipeline.Use((inner, model) => userPipeline.Build(inner, model));
+        NodeResidency.AddGuardStage(pipeline, options);
         var loader = setup.LocalModelLoader ?? DefaultLocalModelLoader.Create();
         var backends = new ModelBackends(options, pipeline, loader, setup.TimeProvider, embeddingPipeline);
         built = backends;
-        var router = new NodeRouter(options.Routing, catalog, backends);
+        var carbon = new NodeCarbonEstimate(options, options.Routing ?? new Hearth.Routing.Policies.RoutingOptions(), ledger, catalog, energy, setup.TimeProvider);
+        var router = new NodeRouter(options.Routing, catalog, backends, carbon);
         RegisterGauges(metrics, backends);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -147,7 +155,7 @@ public sealed class HearthNode : IAsyncDisposable
         app.UseRouting();
         app.UseMiddleware<ApiKeyMiddleware>();
         new OpenAiEndpoints(catalog, backends, setup.TimeProvider, router).Map(app);
-        new OllamaEndpoints(catalog, backends, options, setup.TimeProvider).Map(app);
+        new OllamaEndpoints(catalog, backends, options, setup.TimeProvider, router).Map(app);
         new LedgerEndpoints(NodeLedger.CreateApi(ledger, setup.TimeProvider)).Map(app);
         HealthEndpoints.Map(app, catalog, metrics);
         foreach (var map in setup.Endpoints)
@@ -174,10 +182,11 @@ public sealed class HearthNode : IAsyncDisposable
         {
             tracing?.Dispose();
             backends.Dispose();
+            carbon.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        return new HearthNode(app, options, catalog, backends, metrics, keys, tracing, ledger, router);
+        return new HearthNode(app, options, catalog, backends, metrics, keys, tracing, ledger, router, carbon);
     }
 
     private static void RegisterGauges(HearthMetrics metrics, ModelBackends backends)
@@ -204,5 +213,6 @@ public sealed class HearthNode : IAsyncDisposable
         await Ledger.DisposeAsync().ConfigureAwait(false);
         _ledgerHttp?.Dispose();
         _tracing?.Dispose();
+        _carbon.Dispose();
     }
 }

@@ -1,4 +1,6 @@
 using Hearth.Routing;
+using Hearth.Routing.Carbon;
+using Hearth.Routing.Cascade;
 using Hearth.Routing.Learning;
 using Hearth.Routing.Policies;
 using Hearth.Routing.Routing;
@@ -12,21 +14,41 @@ namespace Hearth.Server.Integration;
 /// The node's <c>hearth/auto</c> model: a <see cref="HybridRouter"/> over the node's own per-model pipelines (so every routed
 /// request is budgeted and metered like a direct one). With a <c>Routing</c> section the router is built once from it; without one,
 /// the default is policy <c>local-only</c> over the local GGUF files (smallest file = small tier, largest = large tier), rebuilt
-/// whenever the set of files changes.
+/// whenever the set of files changes. The cascade's verifier is complete: token log-probabilities from the small model
+/// (<see cref="EngineLogProbSource"/>), the embedded learned scorer (<see cref="EmbeddedRouters.Cascade"/>), and
+/// self-consistency samples drawn from the small tier when it is a local model (<see cref="ClientSelfConsistencySampler"/>).
+/// Carbon-aware uses <see cref="NodeCarbonEstimate"/>.
 /// </summary>
 public sealed class NodeRouter
 {
     private readonly RoutingOptions? _configured;
     private readonly ModelCatalog _catalog;
     private readonly ModelBackends _backends;
+    private readonly ICarbonEstimate? _carbon;
     private readonly Lock _lock = new();
-    private (string Key, IChatClient Client)? _current;
+    private (string Key, IChatClient Client, HybridRouter Router)? _current;
 
-    public NodeRouter(RoutingOptions? configured, ModelCatalog catalog, ModelBackends backends)
+    public NodeRouter(RoutingOptions? configured, ModelCatalog catalog, ModelBackends backends, ICarbonEstimate? carbon = null)
     {
         _configured = configured;
         _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
         _backends = backends ?? throw new ArgumentNullException(nameof(backends));
+        _carbon = carbon;
+    }
+
+    /// <summary>True when the API key has a policy in <c>Routing:ApiKeyPolicies</c> (its requests are routed whatever model they name).</summary>
+    public bool HasKeyPolicy(string? keyId) => keyId is not null && _configured?.ApiKeyPolicies.ContainsKey(keyId) == true;
+
+    /// <summary>The router last built (null before the first routed request); for tests and diagnostics.</summary>
+    public HybridRouter? Current
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _current?.Router;
+            }
+        }
     }
 
     /// <summary>The model id that selects the router.</summary>
@@ -54,10 +76,22 @@ public sealed class NodeRouter
                     $"Routing backend '{b.Name}' is not a model this node serves (check Routing:Backends and the models folder).", "model", "route_backend_missing");
                 clients[b.Name] = _backends.GetChatClient(model);
             }
-            var router = new RouterChatClient(new HybridRouter(options, clients, EmbeddedRouters.Predictive()));
-            _current = (key, router);
+            var hybrid = new HybridRouter(options, clients, EmbeddedRouters.Predictive(), Verifier(options, clients), _carbon);
+            var router = new RouterChatClient(hybrid);
+            _current = (key, router, hybrid);
             return router;
         }
+    }
+
+    /// <summary>The cascade verifier with every signal the node can provide.</summary>
+    private CascadeVerifier Verifier(RoutingOptions options, Dictionary<string, IChatClient> clients)
+    {
+        var small = options.Tiers[ModelTier.Small];
+        var smallIsLocal = _catalog.Find(small)?.Kind == BackendKind.Local;
+        ISelfConsistencySampler? sampler = smallIsLocal && options.Cascade.SelfConsistencySamples > 0
+            ? new ClientSelfConsistencySampler(clients[small], options.Cascade.SelfConsistencyTemperature, [HearthChatProperties.Logprobs, HearthChatProperties.TopLogprobs])
+            : null;
+        return new CascadeVerifier(options.Cascade, EmbeddedRouters.Cascade(), new EngineLogProbSource(request: smallIsLocal), sampler);
     }
 
     /// <summary>The zero-configuration routing: <c>local-only</c> over the local files.</summary>

@@ -11,16 +11,21 @@ namespace Hearth.Server.Integration;
 /// <summary>
 /// Copies what the HTTP edge knows about a request into <see cref="ChatOptions.AdditionalProperties"/> for the ledger and the
 /// router: tenant and key id (from the verified API key), <c>x-hearth-policy</c> → <c>hearth.policy</c>,
-/// <c>x-hearth-confidential: true</c> → <c>hearth.confidential</c>.
+/// <c>x-hearth-confidential: true</c> → <c>hearth.confidential</c>, and for a named model that is routed anyway
+/// (<see cref="ChatClientResolver"/>) the model → <c>hearth.requested_model</c>.
 /// </summary>
 internal static class RequestFacts
 {
     public const string PolicyHeader = "x-hearth-policy";
     public const string ConfidentialHeader = "x-hearth-confidential";
 
-    public static void Apply(HttpContext context, ChatOptions options)
+    public static void Apply(HttpContext context, ChatOptions options, ResolvedChat? resolved = null)
     {
         var p = options.AdditionalProperties ??= [];
+        if (resolved?.RequestedModel is { } named)
+        {
+            p[RoutingKeys.RequestedModel] = named;
+        }
         ApplyIdentity(context, p);
         if (p.TryGetValue(MeteringChatClient.ApiKeyIdKey, out var id) && id is string keyId)
         {

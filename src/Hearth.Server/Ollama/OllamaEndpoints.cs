@@ -19,8 +19,10 @@ namespace Hearth.Server.Ollama;
 /// The Ollama API: <c>/api/chat</c>, <c>/api/generate</c> (NDJSON streaming, on by default as in Ollama), <c>/api/embed</c>,
 /// <c>/api/tags</c>, <c>/api/ps</c>, <c>/api/show</c>, <c>/api/pull</c>, <c>/api/delete</c>, <c>/api/version</c>. Errors are <c>{"error":"..."}</c>.
 /// </summary>
-internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackends backends, HearthOptions options, TimeProvider time)
+internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackends backends, HearthOptions options, TimeProvider time, Integration.NodeRouter router)
 {
+    private readonly Integration.ChatClientResolver _resolver = new(backends, router, time);
+
     /// <summary>Reported by <c>/api/version</c>: Hearth's own API version.</summary>
     public const string Version = "0.1.0";
 
@@ -59,12 +61,11 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
 
     private string Now() => time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
 
-    private static void AddTenant(HttpContext context, ChatOptions options) => Integration.RequestFacts.Apply(context, options);
-
     private async Task ChatAsync(HttpContext context)
     {
         var request = await HttpJson.ReadAsync(context, OllamaJsonContext.Default.OllamaChatRequest).ConfigureAwait(false);
-        var model = Resolve(request.Model);
+        var resolved = _resolver.Resolve(context, request.Model ?? "", Resolve);
+        var model = resolved.Model;
         var keepAlive = OllamaKeepAlive.Parse(request.KeepAlive);
         if (request.Messages is null or { Count: 0 })
         {
@@ -76,14 +77,15 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         var options = OllamaMapping.ToChatOptions(request.Options, request.Format, request.Tools);
         options.ModelId = model.RemoteId ?? model.Id;
         SetKeepAlive(options, keepAlive);
-        AddTenant(context, options);
-        await RunAsync(context, model, messages, options, request.Stream != false, chat: true).ConfigureAwait(false);
+        Integration.RequestFacts.Apply(context, options, resolved);
+        await RunAsync(context, resolved.Client, model, messages, options, request.Stream != false, chat: true).ConfigureAwait(false);
     }
 
     private async Task GenerateAsync(HttpContext context)
     {
         var request = await HttpJson.ReadAsync(context, OllamaJsonContext.Default.OllamaGenerateRequest).ConfigureAwait(false);
-        var model = Resolve(request.Model);
+        var resolved = _resolver.Resolve(context, request.Model ?? "", Resolve);
+        var model = resolved.Model;
         var keepAlive = OllamaKeepAlive.Parse(request.KeepAlive);
         if (string.IsNullOrEmpty(request.Prompt))
         {
@@ -94,7 +96,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         var options = OllamaMapping.ToChatOptions(request.Options, request.Format, null);
         options.ModelId = model.RemoteId ?? model.Id;
         SetKeepAlive(options, keepAlive);
-        AddTenant(context, options);
+        Integration.RequestFacts.Apply(context, options, resolved);
         List<ChatMessage> messages = [];
         if (request.Raw == true)
         {
@@ -105,7 +107,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
             messages.Add(new ChatMessage(ChatRole.System, request.System));
         }
         messages.Add(new ChatMessage(ChatRole.User, request.Prompt));
-        await RunAsync(context, model, messages, options, request.Stream != false, chat: false).ConfigureAwait(false);
+        await RunAsync(context, resolved.Client, model, messages, options, request.Stream != false, chat: false).ConfigureAwait(false);
     }
 
     private static void SetKeepAlive(ChatOptions options, TimeSpan? keepAlive)
@@ -123,7 +125,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
     private async Task LoadOrUnloadAsync(HttpContext context, ModelDescriptor model, TimeSpan? keepAlive, bool chat)
     {
         var reason = "load";
-        if (model.Kind == BackendKind.Local && backends.Local is { } local)
+        if (model.Kind == BackendKind.Local && model.FilePath is not null && backends.Local is { } local)
         {
             if (keepAlive == TimeSpan.Zero)
             {
@@ -160,9 +162,8 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         }, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private async Task RunAsync(HttpContext context, ModelDescriptor model, List<ChatMessage> messages, ChatOptions options, bool stream, bool chat)
+    private async Task RunAsync(HttpContext context, IChatClient client, ModelDescriptor model, List<ChatMessage> messages, ChatOptions options, bool stream, bool chat)
     {
-        var client = backends.GetChatClient(model);
         var ct = context.RequestAborted;
         var started = Stopwatch.GetTimestamp();
         var response = context.Response;

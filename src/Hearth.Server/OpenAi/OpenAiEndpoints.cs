@@ -12,6 +12,8 @@ namespace Hearth.Server.OpenAi;
 /// <summary>The OpenAI-compatible API: <c>/v1/chat/completions</c>, <c>/v1/completions</c>, <c>/v1/models</c>, <c>/v1/embeddings</c>.</summary>
 internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackends backends, TimeProvider time, Integration.NodeRouter router)
 {
+    private readonly Integration.ChatClientResolver _resolver = new(backends, router, time);
+
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/chat/completions", ChatCompletionsAsync);
@@ -23,32 +25,24 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
 
     private ModelDescriptor Resolve(string model) => catalog.Find(model) ?? throw ApiException.ModelNotFound(model, catalog.Ids());
 
-    /// <summary>The client for a model id: <c>hearth/auto</c> → the router, else the model's own pipeline.</summary>
-    private (IChatClient Client, ModelDescriptor Model) ResolveClient(string id)
-    {
-        if (string.Equals(id, Integration.NodeRouter.AutoModel, StringComparison.OrdinalIgnoreCase))
-        {
-            var client = router.GetClient();
-            return (client, AutoDescriptor());
-        }
-        var model = Resolve(id);
-        return (backends.GetChatClient(model), model);
-    }
+    /// <summary>
+    /// The client for a request: <c>hearth/auto</c>, an <c>x-hearth-policy</c> header or an API key with a routing policy →
+    /// the router; else the model's own pipeline (see <see cref="Integration.ChatClientResolver"/>).
+    /// </summary>
+    private Integration.ResolvedChat ResolveClient(HttpContext context, string id) => _resolver.Resolve(context, id, Resolve);
 
-    private ModelDescriptor AutoDescriptor() =>
-        new(Integration.NodeRouter.AutoModel, BackendKind.Local, "hearth", null, null, 0, time.GetUtcNow());
-
-    private static void AddTenant(HttpContext context, ChatOptions options) => Integration.RequestFacts.Apply(context, options);
+    private ModelDescriptor AutoDescriptor() => _resolver.AutoDescriptor();
 
     private async Task ChatCompletionsAsync(HttpContext context)
     {
         var request = await HttpJson.ReadAsync(context, OpenAiJsonContext.Default.ChatCompletionRequest).ConfigureAwait(false);
         OpenAiRequestMapping.Validate(request);
-        var (client, model) = ResolveClient(request.Model!);
+        var resolved = ResolveClient(context, request.Model!);
+        var (client, model) = (resolved.Client, resolved.Model);
         var messages = OpenAiMessageMapping.ToChatMessages(request.Messages);
         var options = OpenAiRequestMapping.ToChatOptions(request);
         options.ModelId = model.RemoteId ?? model.Id;
-        AddTenant(context, options);
+        Integration.RequestFacts.Apply(context, options, resolved);
         var ct = context.RequestAborted;
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         if (request.Stream != true)
@@ -150,13 +144,13 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
             Seed = request.Seed, Stop = request.Stop, User = request.User,
         };
         OpenAiRequestMapping.Validate(chat);
-        var model = Resolve(request.Model);
+        var resolved = ResolveClient(context, request.Model);
+        var (client, model) = (resolved.Client, resolved.Model);
         var options = OpenAiRequestMapping.ToChatOptions(chat);
         options.ModelId = model.RemoteId ?? model.Id;
         options.AdditionalProperties![HearthChatProperties.RawPrompt] = true;
-        AddTenant(context, options);
+        Integration.RequestFacts.Apply(context, options, resolved);
         List<ChatMessage> messages = [new ChatMessage(ChatRole.User, request.Prompt[0])];
-        var client = backends.GetChatClient(model);
         var ct = context.RequestAborted;
         var id = RequestIds.New("cmpl-");
         var created = time.GetUtcNow().ToUnixTimeSeconds();

@@ -57,6 +57,22 @@ public sealed class ServerCommandsTests
     }
 
     [Fact]
+    public async Task Serve_CarbonAwareWithUnconfiguredSite_ExitsNonZeroNamingTheSite()
+    {
+        using var home = new TempDir();
+        File.WriteAllText(Path.Combine(home.Path, "appsettings.json"), """
+            { "Upstreams": [ { "Name": "cloud", "BaseUrl": "http://127.0.0.1:9/v1", "Models": [ "gpt" ] } ],
+              "Routing": { "Backends": [ { "Name": "gpt", "Tier": "Small", "IsLocal": false, "Site": "us-east" } ],
+                           "Tiers": { "Small": "gpt" }, "DefaultPolicy": "carbon-aware" } }
+            """);
+
+        var (code, _, stderr) = await HearthProcess.RunAsync(home.Path, "serve", "--port", "0");
+
+        Assert.Equal(2, code);
+        Assert.Contains("Routing:Sites:us-east", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_LocalModelGreedy_PrintsAnswerToStdoutAndStatsToStderr()
     {
         using var home = new TempDir();

@@ -7,7 +7,7 @@ public sealed class CarbonAwareSelectorTests
 {
     private sealed class FakeCarbon(Dictionary<string, CarbonForecast> bySite) : ICarbonEstimate
     {
-        public ValueTask<CarbonForecast> EstimateAsync(BackendOptions backend, int promptTokens, CancellationToken cancellationToken) =>
+        public ValueTask<CarbonForecast> EstimateAsync(BackendOptions backend, int promptTokens, int outputTokens, CancellationToken cancellationToken) =>
             ValueTask.FromResult(bySite[backend.Site]);
     }
 
@@ -30,7 +30,7 @@ public sealed class CarbonAwareSelectorTests
             ["village"] = new(0.40, 100, false), // 0.040 g
             ["dc"] = new(0.20, 300, false),     // 0.060 g
         });
-        var choice = await CarbonAwareSelector.ChooseAsync([s_local, s_peer, s_cloud], carbon, 100, CancellationToken.None);
+        var choice = await CarbonAwareSelector.ChooseAsync([s_local, s_peer, s_cloud], carbon, 100, 64, CancellationToken.None);
         Assert.Equal("peer", choice.Backend.Name);
         Assert.Contains("0.04 gCO2e", choice.Reason, StringComparison.Ordinal);
     }
@@ -44,7 +44,7 @@ public sealed class CarbonAwareSelectorTests
             ["village"] = new(0.40, 100, false),
             ["dc"] = new(0.20, 50, false),
         });
-        var choice = await CarbonAwareSelector.ChooseAsync([s_local, s_peer, s_cloud], carbon, 100, CancellationToken.None);
+        var choice = await CarbonAwareSelector.ChooseAsync([s_local, s_peer, s_cloud], carbon, 100, 64, CancellationToken.None);
         Assert.Equal("local", choice.Backend.Name);
         Assert.Contains("surplus", choice.Reason, StringComparison.Ordinal);
     }
@@ -54,11 +54,11 @@ public sealed class CarbonAwareSelectorTests
     {
         var same = new CarbonForecast(0.1, 100, false);
         var carbon = new FakeCarbon(new() { ["home"] = same, ["dc"] = same });
-        var choice = await CarbonAwareSelector.ChooseAsync([s_cloud, s_local], carbon, 10, CancellationToken.None);
+        var choice = await CarbonAwareSelector.ChooseAsync([s_cloud, s_local], carbon, 10, 64, CancellationToken.None);
         Assert.Equal("local", choice.Backend.Name);
     }
 
     [Fact]
     public async Task Choose_NoCandidates_Throws() =>
-        await Assert.ThrowsAsync<ArgumentException>(async () => await CarbonAwareSelector.ChooseAsync([], new FakeCarbon([]), 1, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await CarbonAwareSelector.ChooseAsync([], new FakeCarbon([]), 1, 64, CancellationToken.None));
 }

@@ -23,7 +23,7 @@ public sealed class CanaryResidencyTests(ITestOutputHelper output)
 
     private sealed class CloudIsGreen : ICarbonEstimate
     {
-        public ValueTask<CarbonForecast> EstimateAsync(BackendOptions backend, int promptTokens, CancellationToken cancellationToken) =>
+        public ValueTask<CarbonForecast> EstimateAsync(BackendOptions backend, int promptTokens, int outputTokens, CancellationToken cancellationToken) =>
             ValueTask.FromResult(backend.IsLocal ? new CarbonForecast(0.5, 400, false) : new CarbonForecast(0.2, 20, true));
     }
 

@@ -15,6 +15,9 @@ public sealed class SensitiveDataDetectorTests
     [InlineData("tel 0049 89 1234567", SensitiveKind.PhoneNumber)]
     [InlineData("pay to GB82 WEST 1234 5698 7654 32 please", SensitiveKind.Iban)]
     [InlineData("IBAN DE89370400440532013000.", SensitiveKind.Iban)]
+    [InlineData("iban de89 3704 0044 0532 0130 00 (lower case)", SensitiveKind.Iban)]
+    [InlineData("pay gb82west12345698765432 now", SensitiveKind.Iban)]
+    [InlineData("call me on 415 555 2671 tonight", SensitiveKind.PhoneNumber)]
     [InlineData("card 4111 1111 1111 1111 exp 09/27", SensitiveKind.PaymentCard)]
     [InlineData("amex 3782-822463-10005", SensitiveKind.PaymentCard)]
     [InlineData("SSN 123-45-6789", SensitiveKind.UsSocialSecurityNumber)]
@@ -56,7 +59,30 @@ public sealed class SensitiveDataDetectorTests
     [InlineData("vitamin 25-dihydroxycholecalciferol levels")]
     [InlineData("the C++ idiom a::b::c and std::vector")]
     [InlineData("order number 001136 shipped")]
+    [InlineData("request 550e8400-e29b-41d4-a716-446655440000 failed")]
+    [InlineData("id 43EB9666-E741-C22D-1114-B6501D22A250 and 00684923-5171-4b2c-9d1e-0a1b2c3d4e5f")]
+    [InlineData("pod payments-api-6xd8eyt4h-55xq3 restarted")]
+    [InlineData("uploaded summary_XZ-D4nWSGayFHkYxwm8b0p.png")]
+    [InlineData("/subscriptions/0229b51a-5eb6-5f0e-9b5a-dd4d4b8d15f2/resourceGroups/rg-events-prod/providers/Microsoft.Storage/storageAccounts/st7op2wux9i6")]
+    [InlineData("edit src/Hearth.Routing/Sensitive/SensitiveDataDetector_42.cs")]
+    [InlineData("the numbers 224 53 1900 277 sum up; 361 993 7000 1354 too")]
+    [InlineData("commit ab2646658421233cd0 is in hex")]
+    [InlineData("iban XX82WEST12345698765432 (no such country)")]
     public void Detect_Negative(string text) => Assert.Empty(Kinds(text));
+
+    [Fact]
+    public void Detect_IbanWithValidChecksum_UnknownCountryOrWrongLengthNotFlagged()
+    {
+        const string bban = "WEST12345698765432";
+        var unknown = "QQ" + Checksums.IbanCheckDigits("QQ", bban) + bban;
+        var shortGb = "GB" + Checksums.IbanCheckDigits("GB", bban[..^2]) + bban[..^2];
+        var realGb = "GB" + Checksums.IbanCheckDigits("GB", bban) + bban;
+
+        Assert.True(Checksums.IbanMod97(unknown) && Checksums.IbanMod97(shortGb));
+        Assert.DoesNotContain(SensitiveKind.Iban, Kinds($"ref {unknown} end"));
+        Assert.DoesNotContain(SensitiveKind.Iban, Kinds($"ref {shortGb} end"));
+        Assert.Contains(SensitiveKind.Iban, Kinds($"ref {realGb.ToLowerInvariant()} end"));
+    }
 
     [Fact]
     public void Detect_Placeholders_AreNotSensitive()
