@@ -104,15 +104,21 @@ public class ComputePoolTests
         var nested = new NestedBody(pool);
         pool.For(2, nested);   // inline during the back-off; the nested For must not deadlock
         Assert.All(nested.Inner.Hits, h => Assert.Equal(1, h));   // one inline Run of the whole range
-        while (pool.InlineCallsLeft > 0)
+        // Back in parallel once the back-off has run out. A loaded machine can make one join look late again (a new back-off),
+        // so drain and retry a bounded number of times: a worker must take part again.
+        var workerTookPart = false;
+        for (var attempt = 0; attempt < 20 && !workerTookPart; attempt++)
         {
-            pool.For(10, new NoopBody());
+            while (pool.InlineCallsLeft > 0)
+            {
+                pool.For(10, new NoopBody());
+            }
+            var punctual = new StallingBody(0);
+            pool.For(4, punctual);
+            Assert.Equal(4, punctual.Items);
+            workerTookPart = punctual.MaxWorker == 1;
         }
-        var punctual = new StallingBody(0);
-        pool.For(4, punctual);
-        Assert.Equal(4, punctual.Items);
-        Assert.Equal(1, punctual.MaxWorker);   // a worker took part again
-        Assert.Equal(0, pool.InlineCallsLeft);
+        Assert.True(workerTookPart, "after the back-off the pool never ran a call in parallel again");
     }
 
     [Theory]

@@ -33,7 +33,7 @@ public sealed class RoutingReasonLedgerTests
     }
 
     [Fact]
-    public async Task DirectModel_PolicyHeaderButNoRouter_EntryHasNoReasonOrPolicy()
+    public async Task NamedModel_PolicyHeader_IsRoutedAndEntryRecordsPolicyAndReason_WithoutHeaderNeither()
     {
         using var home = new TempDir("hearth-noreason-");
         InstallStories(home);
@@ -44,8 +44,14 @@ public sealed class RoutingReasonLedgerTests
         request.Headers.Add("x-hearth-policy", "cascade");
         using var response = await http.SendAsync(request);
 
-        var entry = JsonDocument.Parse(await http.GetStringAsync("/v1/ledger/entries/" + Header(response, "x-hearth-entry-id"))).RootElement;
-        Assert.Equal(("", ""), (entry.GetProperty("reason").GetString(), entry.GetProperty("policy").GetString()));
+        using var plain = await http.PostAsync("/v1/chat/completions", Json(ChatBody(LocalModel)));
+
+        // A policy header routes even a named model (docs/server.md, "Ledger and routing"); without one nothing is routed.
+        var routed = JsonDocument.Parse(await http.GetStringAsync("/v1/ledger/entries/" + Header(response, "x-hearth-entry-id"))).RootElement;
+        var direct = JsonDocument.Parse(await http.GetStringAsync("/v1/ledger/entries/" + Header(plain, "x-hearth-entry-id"))).RootElement;
+        Assert.Equal("cascade", routed.GetProperty("policy").GetString());
+        Assert.StartsWith("cascade", routed.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(("", ""), (direct.GetProperty("reason").GetString(), direct.GetProperty("policy").GetString()));
     }
 
     [Fact]
