@@ -80,6 +80,29 @@ public class LedgerJournalTests
         Assert.Equal(50, (await h.Store.QueryAsync(new LedgerQuery(), CancellationToken.None)).Count);
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Writer_JournalModeSteadyTrickle_LingersIntoFewTransactions(string kind)
+    {
+        await using var h = await StoreHarness.CreateAsync(kind);
+        var folder = Path.Combine(h.Folder, "journal-" + kind);
+        using var journal = LedgerJournal.Open(folder);
+        var options = new LedgerStoreOptions { Durability = LedgerDurability.Journal, JournalBatchLingerMilliseconds = 2000 };
+        await using var w = new LedgerWriter(h.Store, options, null, "n", null, journal);
+
+        for (var i = 0; i < 40; i++)
+        {
+            await w.AppendAsync(Fixtures.Entry(i), CancellationToken.None);
+            await Task.Delay(5);   // a trickle: without the linger each entry would be its own transaction
+        }
+        await w.FlushAsync(CancellationToken.None);   // cuts the linger short
+
+        Assert.Equal(40, w.CommittedEntries);
+        Assert.InRange(w.CommittedBatches, 1, 3);
+        Assert.Equal(40, (await h.Store.QueryAsync(new LedgerQuery(), CancellationToken.None)).Count);
+    }
+
     [Fact]
     public void Writer_JournalModeWithoutJournal_Throws()
     {
