@@ -6,12 +6,7 @@ using Hearth.Inference.Import;
 using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using OpenAI.Chat;
 
 namespace Hearth.Server.Tests.OpenAi;
@@ -28,7 +23,7 @@ public sealed class UpstreamFailureTests
     public async Task CompleteChat_UpstreamNeverAnswers_SdkGets504()
     {
         using var home = new TempDir();
-        await using var upstream = await ScriptedUpstream.StartAsync(async (context, ct) => await Task.Delay(TimeSpan.FromSeconds(30), ct));
+        await using var upstream = await Upstream(async (context, ct) => await Task.Delay(TimeSpan.FromSeconds(30), ct));
         var options = TestNodes.Upstream("slow", upstream.BaseAddress, "m") with { TimeoutSeconds = 1, MaxRetries = 0 };
         await using var node = await TestNodes.StartAsync(TestNodes.Options(home, options));
 
@@ -43,7 +38,7 @@ public sealed class UpstreamFailureTests
     public async Task StreamChat_UpstreamStallsBeforeFirstChunk_Returns504Json()
     {
         using var home = new TempDir();
-        await using var upstream = await ScriptedUpstream.StartAsync(async (context, ct) =>
+        await using var upstream = await Upstream(async (context, ct) =>
         {
             context.Response.ContentType = "text/event-stream";
             await context.Response.Body.FlushAsync(ct);   // headers out, then silence
@@ -64,7 +59,7 @@ public sealed class UpstreamFailureTests
     public async Task StreamChat_UpstreamStallsAfterFirstChunk_ClientGetsChunkThenErrorEvent()
     {
         using var home = new TempDir();
-        await using var upstream = await ScriptedUpstream.StartAsync(async (context, ct) =>
+        await using var upstream = await Upstream(async (context, ct) =>
         {
             context.Response.ContentType = "text/event-stream";
             await context.Response.WriteAsync(Chunk, ct);
@@ -82,14 +77,14 @@ public sealed class UpstreamFailureTests
         Assert.Contains("first words", text, StringComparison.Ordinal);
         Assert.Contains("\"error\"", text, StringComparison.Ordinal);
         Assert.Contains("stalled", text, StringComparison.Ordinal);
-        Assert.Equal(1, upstream.Calls);
+        Assert.Equal(1, upstream.Hits(ChatPath));
     }
 
     [Fact]
     public async Task StreamChat_UpstreamConnectionDropsAfterFirstChunk_NotRetried()
     {
         using var home = new TempDir();
-        await using var upstream = await ScriptedUpstream.StartAsync(async (context, ct) =>
+        await using var upstream = await Upstream(async (context, ct) =>
         {
             context.Response.ContentType = "text/event-stream";
             await context.Response.WriteAsync(Chunk, ct);
@@ -106,7 +101,7 @@ public sealed class UpstreamFailureTests
 
         Assert.Contains("first words", text, StringComparison.Ordinal);
         Assert.Contains("\"error\"", text, StringComparison.Ordinal);
-        Assert.Equal(1, upstream.Calls);   // the stream had started: no retry, even with MaxRetries = 3
+        Assert.Equal(1, upstream.Hits(ChatPath));   // the stream had started: no retry, even with MaxRetries = 3
     }
 
     [Fact]
@@ -137,41 +132,18 @@ public sealed class UpstreamFailureTests
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
-    /// <summary>A loopback upstream whose <c>/v1/chat/completions</c> runs a script; counts the calls.</summary>
-    private sealed class ScriptedUpstream : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        private int _calls;
+    private const string ChatPath = "/v1/chat/completions";
 
-        private ScriptedUpstream(WebApplication app) => _app = app;
-
-        public Uri BaseAddress { get; private set; } = null!;
-        public int Calls => Volatile.Read(ref _calls);
-
-        public static async Task<ScriptedUpstream> StartAsync(Func<HttpContext, CancellationToken, Task> script)
+    /// <summary>A loopback upstream whose chat endpoint runs <paramref name="script"/> (the node giving up is the point: cancellation is swallowed).</summary>
+    private static Task<LoopbackServer> Upstream(Func<HttpContext, CancellationToken, Task> script) =>
+        LoopbackServer.StartAsync(app => app.MapPost(ChatPath, async (HttpContext context) =>
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-            var app = builder.Build();
-            var upstream = new ScriptedUpstream(app);
-            app.MapPost("/v1/chat/completions", async (HttpContext context) =>
+            try
             {
-                Interlocked.Increment(ref upstream._calls);
-                try
-                {
-                    await script(context, context.RequestAborted);
-                }
-                catch (OperationCanceledException)
-                {
-                    // The node gave up on us: that is the point of these tests.
-                }
-            });
-            await app.StartAsync();
-            upstream.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
-            return upstream;
-        }
-
-        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
-    }
+                await script(context, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }));
 }
