@@ -137,7 +137,7 @@ public unsafe class DotQ8Tests
             double expected = 0, magnitude = 0;
             for (int i = 0; i < wd.Length; i++)
             {
-                double xi = x.Qs[i] * (double)x.Scales[i / 32];
+                double xi = x.Quant(0, i / 32, i % 32) * (double)x.Scale(0, i / 32);
                 expected += wd[i] * xi;
                 magnitude += Math.Abs(wd[i] * xi);
             }
@@ -166,21 +166,7 @@ public unsafe class DotQ8Tests
             b.QuantizeAvx2(0, px);
             b.QuantizeAvx2(1, px + blocks * 32);
         }
-        for (int i = 0; i < 2 * blocks * 32; i++)
-        {
-            Assert.Equal(a.Qs[i], b.Qs[i]);
-        }
-        for (int i = 0; i < 2 * blocks; i++)
-        {
-            Assert.Equal(a.Scales[i], b.Scales[i]);
-        }
-        for (int i = 0; i < 2 * blocks * 8; i++)
-        {
-            Assert.Equal(a.Offsets[i], b.Offsets[i]);
-        }
-        for (int i = 0; i < 2 * blocks; i++)
-        {
-            Assert.Equal(a.ScaledSums[i], b.ScaledSums[i]);
-        }
+        long bytes = 2 * Q8Activations.BytesPerToken(blocks);
+        Assert.Equal(new ReadOnlySpan<byte>(a.Qs, (int)bytes).ToArray(), new ReadOnlySpan<byte>(b.Qs, (int)bytes).ToArray());
     }
 }
