@@ -59,6 +59,7 @@ internal sealed unsafe class MatMulBody : IParallelBody
     // profile, which (measured) otherwise made whichever weight type ran second up to 3× slower.
 
     private const int TileBytes = 256 * 1024;
+    private const int BandBytes = 16 * 1024;
 
     private readonly Part[] _parts = new Part[3];
     private int _partCount;
@@ -125,35 +126,86 @@ internal sealed unsafe class MatMulBody : IParallelBody
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunPart(in Part part, int start, int end)
     {
+        if (part.Path == KernelPath.Avx2 && part.W.Type is GgmlType.Q8_0 or GgmlType.Q4_0)
+        {
+            RunGrouped(part, start, end);
+            return;
+        }
         int tile = (int)Math.Clamp(TileBytes / Math.Max(1, _cols * 2L), 4, 256) & ~3;
+        // Rows per band: a band of weight rows stays in L1/L2 while each quad of tokens passes over it, and the quad's
+        // activations stay in L1 for the whole band (instead of being fetched from L2 again for every row).
+        int band = (int)Math.Clamp(BandBytes / Math.Max(1, part.W.RowBytes), 1, 64);
         float* results = stackalloc float[4];
         var w = part.W;
         for (int t0 = 0; t0 < _tokens; t0 += tile)
         {
             int t1 = Math.Min(_tokens, t0 + tile);
-            for (int r = start; r < end; r++)
+            for (int r0 = start; r0 < end; r0 += band)
             {
-                byte* row = w.Data + r * w.RowBytes;
+                int r1 = Math.Min(end, r0 + band);
                 int t = t0;
                 for (; t + 4 <= t1; t += 4)
                 {
-                    Row<FourTokens>(part, row, t, results);
-                    Store(part, results, r, t, 4);
+                    for (int r = r0; r < r1; r++)
+                    {
+                        Row<FourTokens>(part, w.Data + r * w.RowBytes, t, results);
+                        Store(part, results, r, t, 4);
+                    }
                 }
-                switch (t1 - t)
+                for (int r = r0; r < r1; r++)
                 {
-                    case 3:
-                        Row<ThreeTokens>(part, row, t, results);
-                        Store(part, results, r, t, 3);
-                        break;
-                    case 2:
-                        Row<TwoTokens>(part, row, t, results);
-                        Store(part, results, r, t, 2);
-                        break;
-                    case 1:
-                        Row<OneToken>(part, row, t, results);
-                        Store(part, results, r, t, 1);
-                        break;
+                    byte* row = w.Data + r * w.RowBytes;
+                    switch (t1 - t)
+                    {
+                        case 3:
+                            Row<ThreeTokens>(part, row, t, results);
+                            Store(part, results, r, t, 3);
+                            break;
+                        case 2:
+                            Row<TwoTokens>(part, row, t, results);
+                            Store(part, results, r, t, 2);
+                            break;
+                        case 1:
+                            Row<OneToken>(part, row, t, results);
+                            Store(part, results, r, t, 1);
+                            break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The AVX2 Q8_0/Q4_0 kernels take a band of rows × up to 8 tokens per call: each weight group is unpacked once for the
+    /// 8 tokens, and the 8 tokens' activations stay in L1 while the band's rows pass over them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunGrouped(in Part part, int start, int end)
+    {
+        const int most = DotQ8_0.MaxTokens;
+        int tile = (int)Math.Clamp(TileBytes / Math.Max(1, _cols * 2L), most, 256) / most * most;
+        int band = (int)Math.Clamp(BandBytes / Math.Max(1, part.W.RowBytes), 1, 64);
+        var w = part.W;
+        bool q8 = w.Type == GgmlType.Q8_0;
+        for (int t0 = 0; t0 < _tokens; t0 += tile)
+        {
+            int t1 = Math.Min(_tokens, t0 + tile);
+            for (int r0 = start; r0 < end; r0 += band)
+            {
+                int rows = Math.Min(end, r0 + band) - r0;
+                byte* wr = w.Data + r0 * w.RowBytes;
+                for (int t = t0; t < t1; t += most)
+                {
+                    int n = Math.Min(most, t1 - t);
+                    float* y = part.Y + (long)t * w.Rows + r0;
+                    if (q8)
+                    {
+                        DotQ8_0.Avx2Rows(wr, rows, w.RowBytes, Q8, t, n, y, w.Rows);
+                    }
+                    else
+                    {
+                        DotQ4_0.Avx2Rows(wr, rows, w.RowBytes, Q8, t, n, y, w.Rows);
+                    }
                 }
             }
         }

@@ -10,6 +10,9 @@ namespace Hearth.Inference.Kernels;
 /// </summary>
 internal static unsafe class DotQ4_0
 {
+    /// <summary>Most tokens one <see cref="Avx2Rows"/> call takes.</summary>
+    public const int MaxTokens = 8;
+
     /// <summary>Scalar reference twin.</summary>
     public static float Scalar(byte* w, in Q8Activations x, int token)
     {
@@ -88,51 +91,66 @@ internal static unsafe class DotQ4_0
     }
 
     /// <summary>
-    /// AVX2 (+AVX-VNNI when present): one weight row against <typeparamref name="TCount"/> tokens from <paramref name="token"/>,
-    /// in groups of 8 blocks whose weights are unpacked once for all the tokens. Every group, the ragged last one included
-    /// (absent blocks are zero weights with zero scales against zero padding), takes the same float steps, so a token's
-    /// result does not depend on <typeparamref name="TCount"/> or on the other tokens.
+    /// AVX2 (+AVX-VNNI when present): one weight row against <typeparamref name="TCount"/> tokens from <paramref name="token"/>
+    /// (see <see cref="Avx2Rows"/>).
+    /// </summary>
+    public static void Avx2Path<TCount>(byte* w, in Q8Activations x, int token, float* dst) where TCount : struct, ITokenCount =>
+        Avx2Rows(w, 1, 0, x, token, TCount.Value, dst, 1);
+
+    /// <summary>
+    /// AVX2 (+AVX-VNNI when present): <paramref name="rows"/> weight rows (<paramref name="rowBytes"/> apart) against
+    /// <paramref name="tokens"/> (1..<see cref="MaxTokens"/>) tokens from <paramref name="token"/>; row r, token t goes to
+    /// <c>y[t·yStride + r]</c>. Each row goes in groups of 8 blocks whose weights are unpacked once for all the tokens.
+    /// Every group, the ragged last one included (absent blocks are zero weights with zero scales against zero padding),
+    /// takes the same float steps per token, so a token's result does not depend on how many tokens share the call.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Avx2Path<TCount>(byte* w, in Q8Activations x, int token, float* dst) where TCount : struct, ITokenCount
+    public static void Avx2Rows(byte* w, int rows, long rowBytes, in Q8Activations x, int token, int tokens, float* y, long yStride)
     {
         const int bs = BlockLayout.Q4_0Bytes;
-        int nb = x.Blocks, full = nb / 8;
-        sbyte* q = x.QsOf(token);
-        float* d = x.ScalesOf(token);
-        int* o = x.OffsetsOf(token);
+        int nb = x.Blocks, full = nb / 8, ragged = nb - 8 * full;
+        sbyte* q0 = x.QsOf(token);
+        float* d0 = x.ScalesOf(token);
+        int* o0 = x.OffsetsOf(token);
         long qStride = (long)x.PaddedBlocks * 32;
         int sStride = x.PaddedBlocks;
-        var acc = stackalloc Vector256<float>[4];
-        for (int t = 0; t < TCount.Value; t++)
+        var acc = stackalloc Vector256<float>[MaxTokens];
+        for (int r = 0; r < rows; r++, y++)
         {
-            acc[t] = Vector256<float>.Zero;
-        }
-        for (int g = 0; g < full; g++, w += 8 * bs, q += 256, d += 8, o += 8)
-        {
-            Sse.Prefetch0(w + 1024);
-            Sse.Prefetch0(w + 1088);
-            Sse.Prefetch0(w + 1152);
-            Step<TCount, FourTokens>(w, 8, q, d, o, qStride, sStride, acc);
-        }
-        switch (nb - 8 * full)
-        {
-            case 1 or 2:
-                RaggedStep<TCount, OneToken>(w, nb - 8 * full, q, d, o, qStride, sStride, acc);
-                break;
-            case 3 or 4:
-                RaggedStep<TCount, TwoTokens>(w, nb - 8 * full, q, d, o, qStride, sStride, acc);
-                break;
-            case 5 or 6:
-                RaggedStep<TCount, ThreeTokens>(w, nb - 8 * full, q, d, o, qStride, sStride, acc);
-                break;
-            case 7:
-                RaggedStep<TCount, FourTokens>(w, 7, q, d, o, qStride, sStride, acc);
-                break;
-        }
-        for (int t = 0; t < TCount.Value; t++)
-        {
-            dst[t] = Simd.Sum(acc[t]);
+            byte* wr = w + r * rowBytes;
+            sbyte* q = q0;
+            float* d = d0;
+            int* o = o0;
+            for (int t = 0; t < tokens; t++)
+            {
+                acc[t] = Vector256<float>.Zero;
+            }
+            for (int g = 0; g < full; g++, wr += 8 * bs, q += 256, d += 8, o += 8)
+            {
+                Sse.Prefetch0(wr + 1024);
+                Sse.Prefetch0(wr + 1088);
+                Sse.Prefetch0(wr + 1152);
+                Step<FourTokens>(wr, 8, q, d, o, qStride, sStride, tokens, acc);
+            }
+            switch (ragged)
+            {
+                case 1 or 2:
+                    RaggedStep<OneToken>(wr, ragged, q, d, o, qStride, sStride, tokens, acc);
+                    break;
+                case 3 or 4:
+                    RaggedStep<TwoTokens>(wr, ragged, q, d, o, qStride, sStride, tokens, acc);
+                    break;
+                case 5 or 6:
+                    RaggedStep<ThreeTokens>(wr, ragged, q, d, o, qStride, sStride, tokens, acc);
+                    break;
+                case 7:
+                    RaggedStep<FourTokens>(wr, 7, q, d, o, qStride, sStride, tokens, acc);
+                    break;
+            }
+            for (int t = 0; t < tokens; t++)
+            {
+                y[t * yStride] = Simd.Sum(acc[t]);
+            }
         }
     }
 
@@ -142,14 +160,14 @@ internal static unsafe class DotQ4_0
     /// sums are zero, exactly as if computed.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void RaggedStep<TCount, TPairs>(byte* w, int blocks, sbyte* q, float* d, int* o, long qStride, int sStride, Vector256<float>* acc)
-        where TCount : struct, ITokenCount where TPairs : struct, ITokenCount =>
-        Step<TCount, TPairs>(w, blocks, q, d, o, qStride, sStride, acc);
+    private static void RaggedStep<TPairs>(byte* w, int blocks, sbyte* q, float* d, int* o, long qStride, int sStride, int tokens, Vector256<float>* acc)
+        where TPairs : struct, ITokenCount =>
+        Step<TPairs>(w, blocks, q, d, o, qStride, sStride, tokens, acc);
 
-    /// <summary>One group (<paramref name="blocks"/> of 8 present, in <typeparamref name="TPairs"/> pairs) for up to 4 tokens.</summary>
+    /// <summary>One group (<paramref name="blocks"/> of 8 present, in <typeparamref name="TPairs"/> pairs) for the tokens.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step<TCount, TPairs>(byte* w, int blocks, sbyte* q, float* d, int* o, long qStride, int sStride, Vector256<float>* acc)
-        where TCount : struct, ITokenCount where TPairs : struct, ITokenCount
+    private static void Step<TPairs>(byte* w, int blocks, sbyte* q, float* d, int* o, long qStride, int sStride, int tokens, Vector256<float>* acc)
+        where TPairs : struct, ITokenCount
     {
         const int bs = BlockLayout.Q4_0Bytes;
         var dw = blocks == 8 ? Simd.GroupScales(w, bs) : Simd.GroupScales(w, bs, blocks);
@@ -157,7 +175,7 @@ internal static unsafe class DotQ4_0
         Pair(w + 2 * bs, 1, blocks, out var l1, out var h1);
         Pair(w + 4 * bs, 2, blocks, out var l2, out var h2);
         Pair(w + 6 * bs, 3, blocks, out var l3, out var h3);
-        for (int t = 0; t < TCount.Value; t++)
+        for (int t = 0; t < tokens; t++)
         {
             acc[t] = Group<TPairs>(acc[t], dw, l0, h0, l1, h1, l2, h2, l3, h3, q + t * qStride, d + t * sStride, o + t * sStride);
         }

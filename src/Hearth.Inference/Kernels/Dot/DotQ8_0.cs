@@ -10,6 +10,9 @@ namespace Hearth.Inference.Kernels;
 /// </summary>
 internal static unsafe class DotQ8_0
 {
+    /// <summary>Most tokens one <see cref="Avx2Rows"/> call takes.</summary>
+    public const int MaxTokens = 8;
+
     /// <summary>Scalar reference twin.</summary>
     public static float Scalar(byte* w, in Q8Activations x, int token)
     {
@@ -85,52 +88,66 @@ internal static unsafe class DotQ8_0
     }
 
     /// <summary>
-    /// AVX2 (+AVX-VNNI when present): one weight row against <typeparamref name="TCount"/> tokens from <paramref name="token"/>,
-    /// in groups of 8 blocks whose weights are loaded once for all the tokens. Every group, the ragged last one included
-    /// (absent blocks are zero weights with zero scales against zero padding), takes the same float steps, so a token's
-    /// result does not depend on <typeparamref name="TCount"/> or on the other tokens.
+    /// AVX2 (+AVX-VNNI when present): one weight row against <typeparamref name="TCount"/> tokens from <paramref name="token"/>
+    /// (see <see cref="Avx2Rows"/>).
+    /// </summary>
+    public static void Avx2Path<TCount>(byte* w, in Q8Activations x, int token, float* dst) where TCount : struct, ITokenCount =>
+        Avx2Rows(w, 1, 0, x, token, TCount.Value, dst, 1);
+
+    /// <summary>
+    /// AVX2 (+AVX-VNNI when present): <paramref name="rows"/> weight rows (<paramref name="rowBytes"/> apart) against
+    /// <paramref name="tokens"/> (1..<see cref="MaxTokens"/>) tokens from <paramref name="token"/>; row r, token t goes to
+    /// <c>y[t·yStride + r]</c>. Each row goes in groups of 8 blocks whose weights are loaded once for all the tokens.
+    /// Every group, the ragged last one included (absent blocks are zero weights with zero scales against zero padding),
+    /// takes the same float steps per token, so a token's result does not depend on how many tokens share the call.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Avx2Path<TCount>(byte* w, in Q8Activations x, int token, float* dst) where TCount : struct, ITokenCount
+    public static void Avx2Rows(byte* w, int rows, long rowBytes, in Q8Activations x, int token, int tokens, float* y, long yStride)
     {
         const int bs = BlockLayout.Q8_0Bytes;
-        int nb = x.Blocks, full = nb / 8;
-        sbyte* q = x.QsOf(token);
-        float* d = x.ScalesOf(token);
+        int nb = x.Blocks, full = nb / 8, ragged = nb - 8 * full;
+        sbyte* q0 = x.QsOf(token);
+        float* d0 = x.ScalesOf(token);
         long qStride = (long)x.PaddedBlocks * 32;
         int sStride = x.PaddedBlocks;
-        var acc = stackalloc Vector256<float>[4];
-        for (int t = 0; t < TCount.Value; t++)
+        var acc = stackalloc Vector256<float>[MaxTokens];
+        for (int r = 0; r < rows; r++, y++)
         {
-            acc[t] = Vector256<float>.Zero;
-        }
-        for (int g = 0; g < full; g++, w += 8 * bs, q += 256, d += 8)
-        {
-            Sse.Prefetch0(w + 1024);
-            Sse.Prefetch0(w + 1088);
-            Sse.Prefetch0(w + 1152);
-            Sse.Prefetch0(w + 1216);
-            Sse.Prefetch0(w + 1280);
-            Step<TCount, FourTokens>(w, 8, q, d, qStride, sStride, acc);
-        }
-        switch (nb - 8 * full)
-        {
-            case 1 or 2:
-                RaggedStep<TCount, OneToken>(w, nb - 8 * full, q, d, qStride, sStride, acc);
-                break;
-            case 3 or 4:
-                RaggedStep<TCount, TwoTokens>(w, nb - 8 * full, q, d, qStride, sStride, acc);
-                break;
-            case 5 or 6:
-                RaggedStep<TCount, ThreeTokens>(w, nb - 8 * full, q, d, qStride, sStride, acc);
-                break;
-            case 7:
-                RaggedStep<TCount, FourTokens>(w, 7, q, d, qStride, sStride, acc);
-                break;
-        }
-        for (int t = 0; t < TCount.Value; t++)
-        {
-            dst[t] = Simd.Sum(acc[t]);
+            byte* wr = w + r * rowBytes;
+            sbyte* q = q0;
+            float* d = d0;
+            for (int t = 0; t < tokens; t++)
+            {
+                acc[t] = Vector256<float>.Zero;
+            }
+            for (int g = 0; g < full; g++, wr += 8 * bs, q += 256, d += 8)
+            {
+                Sse.Prefetch0(wr + 1024);
+                Sse.Prefetch0(wr + 1088);
+                Sse.Prefetch0(wr + 1152);
+                Sse.Prefetch0(wr + 1216);
+                Sse.Prefetch0(wr + 1280);
+                Step<FourTokens>(wr, 8, q, d, qStride, sStride, tokens, acc);
+            }
+            switch (ragged)
+            {
+                case 1 or 2:
+                    RaggedStep<OneToken>(wr, ragged, q, d, qStride, sStride, tokens, acc);
+                    break;
+                case 3 or 4:
+                    RaggedStep<TwoTokens>(wr, ragged, q, d, qStride, sStride, tokens, acc);
+                    break;
+                case 5 or 6:
+                    RaggedStep<ThreeTokens>(wr, ragged, q, d, qStride, sStride, tokens, acc);
+                    break;
+                case 7:
+                    RaggedStep<FourTokens>(wr, 7, q, d, qStride, sStride, tokens, acc);
+                    break;
+            }
+            for (int t = 0; t < tokens; t++)
+            {
+                y[t * yStride] = Simd.Sum(acc[t]);
+            }
         }
     }
 
@@ -140,14 +157,14 @@ internal static unsafe class DotQ8_0
     /// sums are zero, exactly as if computed.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void RaggedStep<TCount, TPairs>(byte* w, int blocks, sbyte* q, float* d, long qStride, int sStride, Vector256<float>* acc)
-        where TCount : struct, ITokenCount where TPairs : struct, ITokenCount =>
-        Step<TCount, TPairs>(w, blocks, q, d, qStride, sStride, acc);
+    private static void RaggedStep<TPairs>(byte* w, int blocks, sbyte* q, float* d, long qStride, int sStride, int tokens, Vector256<float>* acc)
+        where TPairs : struct, ITokenCount =>
+        Step<TPairs>(w, blocks, q, d, qStride, sStride, tokens, acc);
 
-    /// <summary>One group (<paramref name="blocks"/> of 8 present, in <typeparamref name="TPairs"/> pairs) for up to 4 tokens.</summary>
+    /// <summary>One group (<paramref name="blocks"/> of 8 present, in <typeparamref name="TPairs"/> pairs) for the tokens.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step<TCount, TPairs>(byte* w, int blocks, sbyte* q, float* d, long qStride, int sStride, Vector256<float>* acc)
-        where TCount : struct, ITokenCount where TPairs : struct, ITokenCount
+    private static void Step<TPairs>(byte* w, int blocks, sbyte* q, float* d, long qStride, int sStride, int tokens, Vector256<float>* acc)
+        where TPairs : struct, ITokenCount
     {
         const int bs = BlockLayout.Q8_0Bytes;
         var dw = blocks == 8 ? Simd.GroupScales(w, bs) : Simd.GroupScales(w, bs, blocks);
@@ -163,7 +180,7 @@ internal static unsafe class DotQ8_0
         var uh2 = Avx2.Abs(wh2);
         var ul3 = Avx2.Abs(wl3);
         var uh3 = Avx2.Abs(wh3);
-        for (int t = 0; t < TCount.Value; t++)
+        for (int t = 0; t < tokens; t++)
         {
             acc[t] = Group<TPairs>(acc[t], dw, wl0, wh0, wl1, wh1, wl2, wh2, wl3, wh3, ul0, uh0, ul1, uh1, ul2, uh2, ul3, uh3, q + t * qStride, d + t * sStride);
         }

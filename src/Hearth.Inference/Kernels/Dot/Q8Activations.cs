@@ -35,6 +35,7 @@ internal readonly unsafe struct Q8Activations(sbyte* qs, float* scales, int* off
     /// <summary>Blocks per token rounded up to whole groups: the stride of every region.</summary>
     public int PaddedBlocks => Pad(Blocks);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Pad(int blocks) => (blocks + GroupBlocks - 1) & ~(GroupBlocks - 1);
 
     /// <summary>Bytes of scratch needed per token for <paramref name="blocks"/> blocks (all regions).</summary>
@@ -47,15 +48,21 @@ internal readonly unsafe struct Q8Activations(sbyte* qs, float* scales, int* off
         return new Q8Activations((sbyte*)buffer, (float*)(buffer + n * 32), (int*)(buffer + n * 36), (int*)(buffer + n * 40), blocks);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public sbyte* QsOf(int token) => Qs + (long)token * PaddedBlocks * 32;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float* ScalesOf(int token) => Scales + (long)token * PaddedBlocks;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int* OffsetsOf(int token) => Offsets + (long)token * PaddedBlocks;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int* RunOffsetsOf(int token) => RunOffsets + (long)token * PaddedBlocks * 8;
 
     /// <summary>Position of block <paramref name="block"/>'s entry in the scales and offsets regions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Lane(int block) => (block & ~7) | ((block & 1) << 2) | ((block & 7) >> 1);
 
     /// <summary>Byte position of element <paramref name="element"/> (0..31) of block <paramref name="block"/> in the quants.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int QuantIndex(int block, int element) => (block >> 1) * 64 + (element >> 4) * 32 + (block & 1) * 16 + (element & 15);
 
     /// <summary>Int position of run <paramref name="run"/> (0..7, elements 4·run..4·run+3) of a block in the run offsets.</summary>
