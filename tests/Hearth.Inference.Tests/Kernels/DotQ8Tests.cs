@@ -7,7 +7,8 @@ namespace Hearth.Inference.Tests.Kernels;
 /// <summary>Q8_0 and Q4_0 weight kernels: every SIMD path against the scalar twin, for 1–4 tokens and ragged block counts.</summary>
 public unsafe class DotQ8Tests
 {
-    private static readonly int[] BlockCounts = [1, 2, 3, 7, 64, 65];
+    // Every ragged group size (1–7 blocks past whole groups of 8), whole groups, and SmolLM2/TinyLlama-like rows.
+    private static readonly int[] BlockCounts = [1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 16, 18, 23, 64, 65];
 
     private delegate void Kernel(byte* w, in Q8Activations x, int token, float* dst);
 

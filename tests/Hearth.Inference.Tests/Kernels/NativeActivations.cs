@@ -45,6 +45,7 @@ internal sealed unsafe class NativeActivations : IDisposable
                     {
                         sbyte v = q[(t * blocks + b) * 32 + g * 4 + k];
                         a.QsOf(t)[Q8Activations.QuantIndex(b, g * 4 + k)] = v;
+                        a.InterleavedOf(t)[Q8Activations.InterleavedIndex(b, g * 4 + k)] = v;
                         sum += v;
                     }
                     a.RunOffsetsOf(t)[Q8Activations.RunIndex(b, g)] = -8 * sum;

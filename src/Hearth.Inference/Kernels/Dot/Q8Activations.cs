@@ -15,11 +15,14 @@ namespace Hearth.Inference.Kernels;
 /// which the kernels' integer reduction leaves the 8 block sums;</item>
 /// <item>offsets: per block, −8·Σq in the same lane order (applies Q4_0's −8 exactly in integers);</item>
 /// <item>run offsets: per block 8 ints, −8 × the sum of each run of 4 quants, in the quants' pair order (the AVX-512 path
-/// starts its accumulators there).</item>
+/// starts its accumulators there);</item>
+/// <item>interleaved quants: the same quants again, each group of 8 blocks as 8 × 32 bytes where vector k holds elements
+/// 4k..4k+3 of the 8 blocks in lane order (<see cref="InterleavedIndex"/>), for the panel kernels (<see cref="WeightPanel"/>):
+/// their 8 block sums need only vertical adds.</item>
 /// </list>
 /// Padding blocks are all zeros (quants, scale, offsets), so they add exactly nothing.
 /// </summary>
-internal readonly unsafe struct Q8Activations(sbyte* qs, float* scales, int* offsets, int* runOffsets, int blocks)
+internal readonly unsafe struct Q8Activations(sbyte* qs, float* scales, int* offsets, int* runOffsets, sbyte* interleaved, int blocks)
 {
     /// <summary>Blocks per group: the unit of the grouped kernels' float work.</summary>
     public const int GroupBlocks = 8;
@@ -28,6 +31,7 @@ internal readonly unsafe struct Q8Activations(sbyte* qs, float* scales, int* off
     public float* Scales { get; } = scales;
     public int* Offsets { get; } = offsets;
     public int* RunOffsets { get; } = runOffsets;
+    public sbyte* Interleaved { get; } = interleaved;
 
     /// <summary>Blocks per token (the row's real blocks).</summary>
     public int Blocks { get; } = blocks;
@@ -39,13 +43,13 @@ internal readonly unsafe struct Q8Activations(sbyte* qs, float* scales, int* off
     public static int Pad(int blocks) => (blocks + GroupBlocks - 1) & ~(GroupBlocks - 1);
 
     /// <summary>Bytes of scratch needed per token for <paramref name="blocks"/> blocks (all regions).</summary>
-    public static long BytesPerToken(int blocks) => Pad(blocks) * (32L + 4 + 4 + 32);
+    public static long BytesPerToken(int blocks) => Pad(blocks) * (32L + 4 + 4 + 32 + 32);
 
     /// <summary>Lays the regions out in one buffer of <paramref name="tokens"/> × <see cref="BytesPerToken"/> bytes.</summary>
     public static Q8Activations In(byte* buffer, int tokens, int blocks)
     {
         long n = (long)tokens * Pad(blocks);
-        return new Q8Activations((sbyte*)buffer, (float*)(buffer + n * 32), (int*)(buffer + n * 36), (int*)(buffer + n * 40), blocks);
+        return new Q8Activations((sbyte*)buffer, (float*)(buffer + n * 32), (int*)(buffer + n * 36), (int*)(buffer + n * 40), (sbyte*)(buffer + n * 72), blocks);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -59,11 +63,18 @@ internal readonly unsafe struct Q8Activations(sbyte* qs, float* scales, int* off
 
     /// <summary>Position of block <paramref name="block"/>'s entry in the scales and offsets regions.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public sbyte* InterleavedOf(int token) => Interleaved + (long)token * PaddedBlocks * 32;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Lane(int block) => (block & ~7) | ((block & 1) << 2) | ((block & 7) >> 1);
 
     /// <summary>Byte position of element <paramref name="element"/> (0..31) of block <paramref name="block"/> in the quants.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int QuantIndex(int block, int element) => (block >> 1) * 64 + (element >> 4) * 32 + (block & 1) * 16 + (element & 15);
+
+    /// <summary>Byte position of element <paramref name="element"/> of block <paramref name="block"/> in the interleaved quants.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int InterleavedIndex(int block, int element) => (block & ~7) * 32 + (element >> 2) * 32 + Lane(block & 7) * 4 + (element & 3);
 
     /// <summary>Int position of run <paramref name="run"/> (0..7, elements 4·run..4·run+3) of a block in the run offsets.</summary>
     public static int RunIndex(int block, int run) => QuantIndex(block, run * 4) >> 2;
@@ -105,6 +116,7 @@ internal readonly unsafe struct Q8Activations(sbyte* qs, float* scales, int* off
                 {
                     int v = (int)MathF.Round(x[b * 32 + g * 4 + i] * inv, MidpointRounding.ToEven);
                     q[QuantIndex(b, g * 4 + i)] = (sbyte)v;
+                    InterleavedOf(token)[InterleavedIndex(b, g * 4 + i)] = (sbyte)v;
                     sum += v;
                 }
                 RunOffsetsOf(token)[RunIndex(b, g)] = -8 * sum;
@@ -131,6 +143,7 @@ internal readonly unsafe struct Q8Activations(sbyte* qs, float* scales, int* off
             for (int i = 0; i < 32; i++)
             {
                 QsOf(token)[QuantIndex(b, i)] = 0;
+                InterleavedOf(token)[InterleavedIndex(b, i)] = 0;
             }
             for (int g = 0; g < 8; g++)
             {
@@ -174,6 +187,17 @@ internal readonly unsafe struct Q8Activations(sbyte* qs, float* scales, int* off
             sbyte* half = q + QuantIndex(b, 0);
             Sse2.Store(half, bytes.GetLower());
             Sse2.Store(half + 32, bytes.GetUpper());
+            // The interleaved copy: run k (elements 4k..4k+3) at vector k, lane Lane(b) of the block's group.
+            int* runs4 = (int*)(InterleavedOf(token) + InterleavedIndex(b, 0));
+            var dwords = bytes.AsInt32();
+            runs4[0] = dwords.GetElement(0);
+            runs4[8] = dwords.GetElement(1);
+            runs4[16] = dwords.GetElement(2);
+            runs4[24] = dwords.GetElement(3);
+            runs4[32] = dwords.GetElement(4);
+            runs4[40] = dwords.GetElement(5);
+            runs4[48] = dwords.GetElement(6);
+            runs4[56] = dwords.GetElement(7);
             // Sum of each run of 4: multiply by ones as (unsigned 1)·(signed q) pairs.
             var sums = Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ones.AsByte(), bytes), Vector256.Create((short)1));
             var runOffsets = Avx2.MultiplyLow(sums, minus8);
