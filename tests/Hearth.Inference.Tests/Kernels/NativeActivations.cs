@@ -35,6 +35,7 @@ internal sealed unsafe class NativeActivations : IDisposable
         var a = Q8Activations.In(Alloc(tokens * Q8Activations.BytesPerToken(blocks)), tokens, blocks);
         for (int t = 0; t < tokens; t++)
         {
+            a.ClearPadding(t);
             for (int b = 0; b < blocks; b++)
             {
                 int total = 0;
@@ -53,7 +54,6 @@ internal sealed unsafe class NativeActivations : IDisposable
                 }
                 a.SetBlock(t, b, 1f, total);
             }
-            a.ClearPadding(t);
         }
         return a;
     }

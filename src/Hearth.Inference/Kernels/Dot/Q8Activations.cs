@@ -98,6 +98,7 @@ internal readonly unsafe struct Q8Activations(sbyte* qs, float* scales, int* off
 
     internal void QuantizeScalar(int token, float* x)
     {
+        ClearPadding(token);
         sbyte* q = QsOf(token);
         for (int b = 0; b < Blocks; b++)
         {
@@ -124,7 +125,6 @@ internal readonly unsafe struct Q8Activations(sbyte* qs, float* scales, int* off
             }
             SetBlock(token, b, scale, total);
         }
-        ClearPadding(token);
     }
 
     /// <summary>Stores a block's scale and −8·Σq at its lane.</summary>
@@ -134,28 +134,30 @@ internal readonly unsafe struct Q8Activations(sbyte* qs, float* scales, int* off
         OffsetsOf(token)[Lane(block)] = -8 * quantSum;
     }
 
-    /// <summary>Zeroes the padding blocks of a token (and the odd block's partner half of its pair).</summary>
+    /// <summary>
+    /// Zeroes a token's padding: from the last pair (quants, run offsets) and the last partial group (interleaved quants,
+    /// scales, offsets) to the end. Called before the blocks are written, so the present blocks overwrite their part.
+    /// </summary>
     internal void ClearPadding(int token)
     {
-        int padded = PaddedBlocks;
-        for (int b = Blocks; b < padded; b++)
+        int padded = PaddedBlocks, pairStart = Blocks & ~1, groupStart = Blocks & ~7;
+        if (pairStart < padded)
         {
-            for (int i = 0; i < 32; i++)
-            {
-                QsOf(token)[QuantIndex(b, i)] = 0;
-                InterleavedOf(token)[InterleavedIndex(b, i)] = 0;
-            }
-            for (int g = 0; g < 8; g++)
-            {
-                RunOffsetsOf(token)[RunIndex(b, g)] = 0;
-            }
-            SetBlock(token, b, 0, 0);
+            new Span<byte>(QsOf(token) + pairStart * 32, (padded - pairStart) * 32).Clear();
+            new Span<int>(RunOffsetsOf(token) + pairStart * 8, (padded - pairStart) * 8).Clear();
+        }
+        if (groupStart < padded)
+        {
+            new Span<byte>(InterleavedOf(token) + groupStart * 32, (padded - groupStart) * 32).Clear();
+            new Span<float>(ScalesOf(token) + groupStart, padded - groupStart).Clear();
+            new Span<int>(OffsetsOf(token) + groupStart, padded - groupStart).Clear();
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void QuantizeAvx2(int token, float* x)
     {
+        ClearPadding(token);
         sbyte* q = QsOf(token);
         int* runs = RunOffsetsOf(token);
         var absMask = Vector256.Create(0x7fffffff).AsSingle();
@@ -209,6 +211,5 @@ internal readonly unsafe struct Q8Activations(sbyte* qs, float* scales, int* off
             s4 = Sse2.Add(s4, Sse2.Shuffle(s4, 0b_10_11_00_01));
             SetBlock(token, b, scale, s4.ToScalar());
         }
-        ClearPadding(token);
     }
 }
