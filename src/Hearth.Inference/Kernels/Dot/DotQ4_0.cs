@@ -36,7 +36,7 @@ internal static unsafe class DotQ4_0
     /// of a ragged group's <paramref name="blocks"/>, those past the end read as zero (nothing past them is touched).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Pair(byte* a, int index, int blocks, out Vector256<byte> low, out Vector256<byte> high)
+    internal static void Pair(byte* a, int index, int blocks, out Vector256<byte> low, out Vector256<byte> high)
     {
         Vector256<byte> raw;
         if (2 * index + 1 < blocks)
@@ -133,25 +133,74 @@ internal static unsafe class DotQ4_0
                 Sse.Prefetch0(wr + 1152);
                 Step<FourTokens>(wr, 8, q, d, o, qStride, sStride, tokens, acc);
             }
-            switch (ragged)
+            if (ragged > 0)
             {
-                case 1 or 2:
-                    RaggedStep<OneToken>(wr, ragged, q, d, o, qStride, sStride, tokens, acc);
-                    break;
-                case 3 or 4:
-                    RaggedStep<TwoTokens>(wr, ragged, q, d, o, qStride, sStride, tokens, acc);
-                    break;
-                case 5 or 6:
-                    RaggedStep<ThreeTokens>(wr, ragged, q, d, o, qStride, sStride, tokens, acc);
-                    break;
-                case 7:
-                    RaggedStep<FourTokens>(wr, 7, q, d, o, qStride, sStride, tokens, acc);
-                    break;
+                Ragged(wr, ragged, q, d, o, qStride, sStride, tokens, acc);
             }
             for (int t = 0; t < tokens; t++)
             {
                 y[t * yStride] = Simd.Sum(acc[t]);
             }
+        }
+    }
+
+    /// <summary>A ragged last group of <paramref name="blocks"/> (1..7), specialised by its pair count.</summary>
+    private static void Ragged(byte* w, int blocks, sbyte* q, float* d, int* o, long qStride, int sStride, int tokens, Vector256<float>* acc)
+    {
+        switch (blocks)
+        {
+            case 1 or 2:
+                RaggedStep<OneToken>(w, blocks, q, d, o, qStride, sStride, tokens, acc);
+                break;
+            case 3 or 4:
+                RaggedStep<TwoTokens>(w, blocks, q, d, o, qStride, sStride, tokens, acc);
+                break;
+            case 5 or 6:
+                RaggedStep<ThreeTokens>(w, blocks, q, d, o, qStride, sStride, tokens, acc);
+                break;
+            default:
+                RaggedStep<FourTokens>(w, 7, q, d, o, qStride, sStride, tokens, acc);
+                break;
+        }
+    }
+
+    /// <summary>A panel's ragged last group (<paramref name="blocks"/> of 8): its prepared pairs, specialised by pair count.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void PanelRagged(byte* p, int blocks, sbyte* q, float* d, int* o, long qStride, int sStride, int tokens, Vector256<float>* acc)
+    {
+        switch ((blocks + 1) / 2)
+        {
+            case 1:
+                PanelRaggedStep<OneToken>(p, q, d, o, qStride, sStride, tokens, acc);
+                break;
+            case 2:
+                PanelRaggedStep<TwoTokens>(p, q, d, o, qStride, sStride, tokens, acc);
+                break;
+            case 3:
+                PanelRaggedStep<ThreeTokens>(p, q, d, o, qStride, sStride, tokens, acc);
+                break;
+            default:
+                PanelRaggedStep<FourTokens>(p, q, d, o, qStride, sStride, tokens, acc);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PanelRaggedStep<TPairs>(byte* p, sbyte* q, float* d, int* o, long qStride, int sStride, int tokens, Vector256<float>* acc)
+        where TPairs : struct, ITokenCount
+    {
+        var dw = Avx.LoadVector256((float*)p);
+        var l0 = Avx.LoadVector256(p + 32);
+        var h0 = Avx.LoadVector256(p + 64);
+        var l1 = Avx.LoadVector256(p + 96);
+        var h1 = Avx.LoadVector256(p + 128);
+        var l2 = Avx.LoadVector256(p + 160);
+        var h2 = Avx.LoadVector256(p + 192);
+        var l3 = Avx.LoadVector256(p + 224);
+        var h3 = Avx.LoadVector256(p + 256);
+        for (int t = 0; t < tokens; t++)
+        {
+            acc[t] = Group<TPairs>(acc[t], dw, l0, h0, l1, h1, l2, h2, l3, h3, q + t * qStride, d + t * sStride, o + t * sStride);
         }
     }
 
@@ -185,13 +234,14 @@ internal static unsafe class DotQ4_0
     /// <summary>
     /// Panel kernel (prefill): <paramref name="rows"/> rows of a <see cref="WeightPanel"/> against <paramref name="tokens"/>
     /// (1..<see cref="MaxTokens"/>) tokens from <paramref name="token"/>, row r and token t to <c>y[t·yStride + r]</c>. Each
-    /// group's 8 exact block sums come from vertical adds of the interleaved vectors, in the same lanes as
-    /// <see cref="Avx2Rows"/>, and take the same float steps, so the results are bit-identical to it.
+    /// whole group's 8 exact block sums come from vertical adds of the interleaved vectors, in the same lanes as
+    /// <see cref="Avx2Rows"/>, and take the same float steps; a ragged last group runs the direct kernel's pair steps on
+    /// the panel's prepared pairs. So the results are bit-identical to <see cref="Avx2Rows"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PanelRows(byte* panel, int rows, in Q8Activations x, int token, int tokens, float* y, long yStride)
     {
-        int groups = x.PaddedBlocks / 8;
+        int groups = x.Blocks / 8, ragged = x.Blocks - 8 * groups;
         long panelRow = WeightPanel.RowBytes(GgmlType.Q4_0, x.Blocks);
         sbyte* x0 = x.InterleavedOf(token);
         float* d0 = x.ScalesOf(token);
@@ -225,6 +275,10 @@ internal static unsafe class DotQ4_0
                     var sums = PanelSums(w0, w1, w2, w3, w4, w5, w6, w7, x0 + t * qStride + gq, o0 + s);
                     acc[t] = Fma.MultiplyAdd(Avx.ConvertToVector256Single(sums), Avx.Multiply(dw, Avx.LoadVector256(d0 + s)), acc[t]);
                 }
+            }
+            if (ragged > 0)
+            {
+                PanelRagged(p, ragged, x.QsOf(token) + groups * 256L, d0 + groups * 8, o0 + groups * 8, qStride, sStride, tokens, acc);
             }
             for (int t = 0; t < tokens; t++)
             {

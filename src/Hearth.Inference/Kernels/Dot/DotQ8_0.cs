@@ -35,7 +35,7 @@ internal static unsafe class DotQ8_0
     /// group's <paramref name="blocks"/>, those past the end read as zero (nothing past them is touched).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Pair(byte* a, int index, int blocks, out Vector256<sbyte> low, out Vector256<sbyte> high)
+    internal static void Pair(byte* a, int index, int blocks, out Vector256<sbyte> low, out Vector256<sbyte> high)
     {
         if (2 * index + 1 < blocks)
         {
@@ -130,25 +130,83 @@ internal static unsafe class DotQ8_0
                 Sse.Prefetch0(wr + 1280);
                 Step<FourTokens>(wr, 8, q, d, qStride, sStride, tokens, acc);
             }
-            switch (ragged)
+            if (ragged > 0)
             {
-                case 1 or 2:
-                    RaggedStep<OneToken>(wr, ragged, q, d, qStride, sStride, tokens, acc);
-                    break;
-                case 3 or 4:
-                    RaggedStep<TwoTokens>(wr, ragged, q, d, qStride, sStride, tokens, acc);
-                    break;
-                case 5 or 6:
-                    RaggedStep<ThreeTokens>(wr, ragged, q, d, qStride, sStride, tokens, acc);
-                    break;
-                case 7:
-                    RaggedStep<FourTokens>(wr, 7, q, d, qStride, sStride, tokens, acc);
-                    break;
+                Ragged(wr, ragged, q, d, qStride, sStride, tokens, acc);
             }
             for (int t = 0; t < tokens; t++)
             {
                 y[t * yStride] = Simd.Sum(acc[t]);
             }
+        }
+    }
+
+    /// <summary>A ragged last group of <paramref name="blocks"/> (1..7), specialised by its pair count.</summary>
+    private static void Ragged(byte* w, int blocks, sbyte* q, float* d, long qStride, int sStride, int tokens, Vector256<float>* acc)
+    {
+        switch (blocks)
+        {
+            case 1 or 2:
+                RaggedStep<OneToken>(w, blocks, q, d, qStride, sStride, tokens, acc);
+                break;
+            case 3 or 4:
+                RaggedStep<TwoTokens>(w, blocks, q, d, qStride, sStride, tokens, acc);
+                break;
+            case 5 or 6:
+                RaggedStep<ThreeTokens>(w, blocks, q, d, qStride, sStride, tokens, acc);
+                break;
+            default:
+                RaggedStep<FourTokens>(w, 7, q, d, qStride, sStride, tokens, acc);
+                break;
+        }
+    }
+
+    /// <summary>A panel's ragged last group (<paramref name="blocks"/> of 8): its prepared pairs, specialised by pair count.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void PanelRagged(byte* p, int blocks, sbyte* q, float* d, long qStride, int sStride, int tokens, Vector256<float>* acc)
+    {
+        switch ((blocks + 1) / 2)
+        {
+            case 1:
+                PanelRaggedStep<OneToken>(p, q, d, qStride, sStride, tokens, acc);
+                break;
+            case 2:
+                PanelRaggedStep<TwoTokens>(p, q, d, qStride, sStride, tokens, acc);
+                break;
+            case 3:
+                PanelRaggedStep<ThreeTokens>(p, q, d, qStride, sStride, tokens, acc);
+                break;
+            default:
+                PanelRaggedStep<FourTokens>(p, q, d, qStride, sStride, tokens, acc);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PanelRaggedStep<TPairs>(byte* p, sbyte* q, float* d, long qStride, int sStride, int tokens, Vector256<float>* acc)
+        where TPairs : struct, ITokenCount
+    {
+        var dw = Avx.LoadVector256((float*)p);
+        var wl0 = Avx.LoadVector256((sbyte*)p + 32);
+        var wh0 = Avx.LoadVector256((sbyte*)p + 64);
+        var ul0 = Avx.LoadVector256(p + 96);
+        var uh0 = Avx.LoadVector256(p + 128);
+        var wl1 = Avx.LoadVector256((sbyte*)p + 160);
+        var wh1 = Avx.LoadVector256((sbyte*)p + 192);
+        var ul1 = Avx.LoadVector256(p + 224);
+        var uh1 = Avx.LoadVector256(p + 256);
+        var wl2 = Avx.LoadVector256((sbyte*)p + 288);
+        var wh2 = Avx.LoadVector256((sbyte*)p + 320);
+        var ul2 = Avx.LoadVector256(p + 352);
+        var uh2 = Avx.LoadVector256(p + 384);
+        var wl3 = Avx.LoadVector256((sbyte*)p + 416);
+        var wh3 = Avx.LoadVector256((sbyte*)p + 448);
+        var ul3 = Avx.LoadVector256(p + 480);
+        var uh3 = Avx.LoadVector256(p + 512);
+        for (int t = 0; t < tokens; t++)
+        {
+            acc[t] = Group<TPairs>(acc[t], dw, wl0, wh0, wl1, wh1, wl2, wh2, wl3, wh3, ul0, uh0, ul1, uh1, ul2, uh2, ul3, uh3,
+                q + t * qStride, d + t * sStride);
         }
     }
 
@@ -190,13 +248,14 @@ internal static unsafe class DotQ8_0
     /// <summary>
     /// Panel kernel (prefill): <paramref name="rows"/> rows of a <see cref="WeightPanel"/> against <paramref name="tokens"/>
     /// (1..<see cref="MaxTokens"/>) tokens from <paramref name="token"/>, row r and token t to <c>y[t·yStride + r]</c>. Each
-    /// group's 8 exact block sums come from vertical adds of the interleaved vectors, in the same lanes as
-    /// <see cref="Avx2Rows"/>, and take the same float steps, so the results are bit-identical to it.
+    /// whole group's 8 exact block sums come from vertical adds of the interleaved vectors, in the same lanes as
+    /// <see cref="Avx2Rows"/>, and take the same float steps; a ragged last group runs the direct kernel's pair steps on
+    /// the panel's prepared pairs. So the results are bit-identical to <see cref="Avx2Rows"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PanelRows(byte* panel, int rows, in Q8Activations x, int token, int tokens, float* y, long yStride)
     {
-        int groups = x.PaddedBlocks / 8;
+        int groups = x.Blocks / 8, ragged = x.Blocks - 8 * groups;
         long panelRow = WeightPanel.RowBytes(GgmlType.Q8_0, x.Blocks);
         sbyte* x0 = x.InterleavedOf(token);
         float* d0 = x.ScalesOf(token);
@@ -253,6 +312,10 @@ internal static unsafe class DotQ8_0
                     a = Avx2.Add(a, Avx2.Add(Avx2.Add(Run(u4, s4, q + 128), Run(u5, s5, q + 160)), Avx2.Add(Run(u6, s6, q + 192), Run(u7, s7, q + 224))));
                     acc[t] = Fma.MultiplyAdd(Avx.ConvertToVector256Single(a), Avx.Multiply(dw, Avx.LoadVector256(d0 + t * sStride + gs)), acc[t]);
                 }
+            }
+            if (ragged > 0)
+            {
+                PanelRagged(p, ragged, x.QsOf(token) + groups * 256L, d0 + groups * 8, qStride, sStride, tokens, acc);
             }
             for (int t = 0; t < tokens; t++)
             {

@@ -10,14 +10,20 @@ namespace Hearth.Inference.Kernels;
 /// <see cref="DotQ8_0.PanelRows"/>), in the layout of <see cref="Q8Activations.Interleaved"/>: per row, per group of 8
 /// blocks, the 8 block scales as floats in lane order (32 bytes), then 8 vectors of 32 bytes where vector k holds elements
 /// 4k..4k+3 of the 8 blocks (Q4_0: nibbles 0..15 as bytes; Q8_0: |w|, followed by 8 more vectors of w for the signs).
-/// Absent blocks of a ragged last group are zero, with zero scales. The unpacking, the scale conversion and the
-/// block-to-lane transpose are thus paid once per row per multiply instead of once per row per 8 tokens.
+/// A ragged last group (1–7 blocks, e.g. 2 of SmolLM2's 18) is stored in the direct kernels' pair form instead: its
+/// scales (zero for absent blocks), then per pair [A 0..15 | B 0..15] and [A 16..31 | B 16..31] (Q4_0: nibbles; Q8_0: w,
+/// then |w|), zero for absent pairs, so the kernels skip absent pairs instead of paying for a padded group of 8. The
+/// unpacking, the scale conversion and the block-to-lane transpose are thus paid once per row per multiply instead of
+/// once per row per 8 tokens.
 /// </summary>
 internal static unsafe class WeightPanel
 {
     /// <summary>Bytes per repacked row of <paramref name="blocks"/> blocks.</summary>
     public static long RowBytes(GgmlType type, int blocks) =>
-        Q8Activations.Pad(blocks) / 8 * (32L + (type == GgmlType.Q8_0 ? 512 : 256));
+        blocks / 8 * (32L + (type == GgmlType.Q8_0 ? 512 : 256)) + (blocks % 8 == 0 ? 0 : RaggedBytes(type));
+
+    /// <summary>The ragged group's part: 32 bytes of scales, 4 pairs × (Q8_0: w low/high, |w| low/high; Q4_0: low/high).</summary>
+    private static int RaggedBytes(GgmlType type) => 32 + 4 * (type == GgmlType.Q8_0 ? 128 : 64);
 
     /// <summary>Repacks <paramref name="rows"/> rows (<paramref name="rowBytes"/> apart) of <paramref name="blocks"/> blocks each.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -26,25 +32,49 @@ internal static unsafe class WeightPanel
         bool q8 = type == GgmlType.Q8_0;
         int bs = q8 ? BlockLayout.Q8_0Bytes : BlockLayout.Q4_0Bytes;
         long panelRow = RowBytes(type, blocks);
-        int groups = Q8Activations.Pad(blocks) / 8;
+        int groups = blocks / 8;
         for (int r = 0; r < rows; r++)
         {
             byte* src = w + r * rowBytes;
             byte* dst = panel + r * panelRow;
             for (int g = 0; g < groups; g++, src += 8 * bs)
             {
-                int present = Math.Min(8, blocks - 8 * g);
-                Avx.Store((float*)dst, present == 8 ? Simd.GroupScales(src, bs) : Simd.GroupScales(src, bs, present));
+                Avx.Store((float*)dst, Simd.GroupScales(src, bs));
                 dst += 32;
                 if (q8)
                 {
-                    GroupQ8_0(src, present, dst);
+                    GroupQ8_0(src, dst);
                     dst += 512;
                 }
                 else
                 {
-                    GroupQ4_0(src, present, dst);
+                    GroupQ4_0(src, dst);
                     dst += 256;
+                }
+            }
+            int ragged = blocks - 8 * groups;
+            if (ragged > 0)
+            {
+                Avx.Store((float*)dst, Simd.GroupScales(src, bs, ragged));
+                dst += 32;
+                for (int k = 0; k < 4; k++)
+                {
+                    if (q8)
+                    {
+                        DotQ8_0.Pair(src + 2 * k * bs, k, ragged, out var low, out var high);
+                        Avx.Store((sbyte*)dst, low);
+                        Avx.Store((sbyte*)dst + 32, high);
+                        Avx.Store((sbyte*)dst + 64, Avx2.Abs(low).AsSByte());
+                        Avx.Store((sbyte*)dst + 96, Avx2.Abs(high).AsSByte());
+                        dst += 128;
+                    }
+                    else
+                    {
+                        DotQ4_0.Pair(src + 2 * k * bs, k, ragged, out var low, out var high);
+                        Avx.Store(dst, low);
+                        Avx.Store(dst + 32, high);
+                        dst += 64;
+                    }
                 }
             }
         }
@@ -53,33 +83,24 @@ internal static unsafe class WeightPanel
     /// <summary>Block of lane i: lanes hold blocks [0, 2, 4, 6, 1, 3, 5, 7] (<see cref="Q8Activations.Lane"/>).</summary>
     private static int BlockOfLane(int lane) => (lane & 3) * 2 + (lane >> 2);
 
-    private static void GroupQ4_0(byte* src, int present, byte* dst)
+    private static void GroupQ4_0(byte* src, byte* dst)
     {
         var mask = Vector256.Create((byte)0x0F);
         Span<Vector256<int>> rows = stackalloc Vector256<int>[8];
         for (int i = 0; i < 8; i++)
         {
-            int b = BlockOfLane(i);
-            if (b < present)
-            {
-                var raw = Sse2.LoadVector128(src + b * BlockLayout.Q4_0Bytes + 2);
-                rows[i] = Avx2.And(Vector256.Create(raw, Sse2.ShiftRightLogical(raw.AsUInt16(), 4).AsByte()), mask).AsInt32();
-            }
-            else
-            {
-                rows[i] = Vector256<int>.Zero;
-            }
+            var raw = Sse2.LoadVector128(src + BlockOfLane(i) * BlockLayout.Q4_0Bytes + 2);
+            rows[i] = Avx2.And(Vector256.Create(raw, Sse2.ShiftRightLogical(raw.AsUInt16(), 4).AsByte()), mask).AsInt32();
         }
         Transpose(rows, (int*)dst);
     }
 
-    private static void GroupQ8_0(byte* src, int present, byte* dst)
+    private static void GroupQ8_0(byte* src, byte* dst)
     {
         Span<Vector256<int>> rows = stackalloc Vector256<int>[8];
         for (int i = 0; i < 8; i++)
         {
-            int b = BlockOfLane(i);
-            rows[i] = b < present ? Avx.LoadVector256(src + b * BlockLayout.Q8_0Bytes + 2).AsInt32() : Vector256<int>.Zero;
+            rows[i] = Avx.LoadVector256(src + BlockOfLane(i) * BlockLayout.Q8_0Bytes + 2).AsInt32();
         }
         Transpose(rows, (int*)(dst + 256));
         for (int k = 0; k < 8; k++)
