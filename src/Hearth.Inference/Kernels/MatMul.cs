@@ -97,7 +97,7 @@ public static unsafe class MatMul
             {
                 int cols = w0.Cols;
                 var body = ws.Body;
-                body.Prepare(px, tokens, cols);
+                body.Prepare(px, tokens, cols, pool.ThreadCount);
                 body.Add(w0, py0, p0);
                 long maxRowBytes = w0.RowBytes;
                 bool needQ8 = UsesQ8(w0.Type), needQ8K = UsesQ8K(w0.Type);

@@ -37,6 +37,7 @@ internal sealed unsafe class MatMulWorkspace : IDisposable
             NativeMemory.AlignedFree(_buffer);
             _buffer = null;
             _capacity = 0;
+            Body.FreePanels();
         }
     }
 }

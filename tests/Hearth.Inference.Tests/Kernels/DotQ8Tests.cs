@@ -7,7 +7,8 @@ namespace Hearth.Inference.Tests.Kernels;
 /// <summary>Q8_0 and Q4_0 weight kernels: every SIMD path against the scalar twin, for 1–4 tokens and ragged block counts.</summary>
 public unsafe class DotQ8Tests
 {
-    private static readonly int[] BlockCounts = [1, 2, 3, 7, 64, 65];
+    // Every ragged group size (1–7 blocks past whole groups of 8), whole groups, and SmolLM2/TinyLlama-like rows.
+    private static readonly int[] BlockCounts = [1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 16, 18, 23, 64, 65];
 
     private delegate void Kernel(byte* w, in Q8Activations x, int token, float* dst);
 
@@ -137,7 +138,7 @@ public unsafe class DotQ8Tests
             double expected = 0, magnitude = 0;
             for (int i = 0; i < wd.Length; i++)
             {
-                double xi = x.Qs[i] * (double)x.Scales[i / 32];
+                double xi = x.Quant(0, i / 32, i % 32) * (double)x.Scale(0, i / 32);
                 expected += wd[i] * xi;
                 magnitude += Math.Abs(wd[i] * xi);
             }
@@ -166,21 +167,7 @@ public unsafe class DotQ8Tests
             b.QuantizeAvx2(0, px);
             b.QuantizeAvx2(1, px + blocks * 32);
         }
-        for (int i = 0; i < 2 * blocks * 32; i++)
-        {
-            Assert.Equal(a.Qs[i], b.Qs[i]);
-        }
-        for (int i = 0; i < 2 * blocks; i++)
-        {
-            Assert.Equal(a.Scales[i], b.Scales[i]);
-        }
-        for (int i = 0; i < 2 * blocks * 8; i++)
-        {
-            Assert.Equal(a.Offsets[i], b.Offsets[i]);
-        }
-        for (int i = 0; i < 2 * blocks; i++)
-        {
-            Assert.Equal(a.ScaledSums[i], b.ScaledSums[i]);
-        }
+        long bytes = 2 * Q8Activations.BytesPerToken(blocks);
+        Assert.Equal(new ReadOnlySpan<byte>(a.Qs, (int)bytes).ToArray(), new ReadOnlySpan<byte>(b.Qs, (int)bytes).ToArray());
     }
 }

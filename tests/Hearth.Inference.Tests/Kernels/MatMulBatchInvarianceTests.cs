@@ -10,22 +10,25 @@ namespace Hearth.Inference.Tests.Kernels;
 /// </summary>
 public unsafe class MatMulBatchInvarianceTests
 {
-    public static TheoryData<GgmlType, string> Cases()
+    public static TheoryData<GgmlType, string, int> Cases()
     {
-        var data = new TheoryData<GgmlType, string>();
+        var data = new TheoryData<GgmlType, string, int>();
         foreach (var type in new[] { GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K })
         {
             foreach (var path in new[] { nameof(KernelPath.Scalar), nameof(KernelPath.Avx2), nameof(KernelPath.Avx512) })
             {
-                data.Add(type, path);
+                data.Add(type, path, 9);   // tiles of 4 (AVX2 Q8_0/Q4_0: one call of 8), then a ragged 1
             }
         }
+        // AVX2 Q8_0/Q4_0 with ≥ 16 tokens repack weight panels: 8 + 8 + a ragged 5, against the direct kernel alone.
+        data.Add(GgmlType.Q8_0, nameof(KernelPath.Avx2), 21);
+        data.Add(GgmlType.Q4_0, nameof(KernelPath.Avx2), 21);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Multiply_RowOfABatch_BitIdenticalToThatTokenAlone(GgmlType type, string pathName)
+    public void Multiply_RowOfABatch_BitIdenticalToThatTokenAlone(GgmlType type, string pathName, int tokens)
     {
         var path = Enum.Parse<KernelPath>(pathName);
         if (!KernelTestSupport.CanRun(path))
@@ -33,8 +36,9 @@ public unsafe class MatMulBatchInvarianceTests
             return;
         }
         var rng = new Random((int)type * 10 + (int)path);
-        const int rows = 23, tokens = 9;   // tiles of 4, then a ragged 1
-        int cols = type is GgmlType.Q4_K or GgmlType.Q6_K ? 512 : type is GgmlType.Q8_0 or GgmlType.Q4_0 ? 96 : 77;
+        const int rows = 23;
+        // Q8_0/Q4_0: 19 blocks = 2 groups of 8 and a ragged 3, so more than one float step per token can disagree.
+        int cols = type is GgmlType.Q4_K or GgmlType.Q6_K ? 512 : type is GgmlType.Q8_0 or GgmlType.Q4_0 ? 608 : 77;
         var wBytes = KernelTestSupport.QuantizeRows(type, KernelTestSupport.RandomFloats(rng, rows * cols, 0.2f), rows, cols);
         var x = KernelTestSupport.RandomFloats(rng, tokens * cols, 2f);
         using var pool = new ComputePool(2);

@@ -33,7 +33,7 @@ public unsafe class MatMulTests
         fixed (byte* pw = wBytes)
         {
             var w = new WeightMatrix(pw, type, rows, cols);
-            foreach (int tokens in new[] { 1, 2, 3, 4, 5, 9 })
+            foreach (int tokens in new[] { 1, 2, 3, 4, 5, 9, 19 })   // 19: AVX2 Q8_0/Q4_0 weight panels (≥ 16 tokens)
             {
                 var x = KernelTestSupport.RandomFloats(rng, tokens * cols, 2f);
                 var y = new float[tokens * rows];

@@ -33,22 +33,27 @@ internal sealed unsafe class NativeActivations : IDisposable
     public Q8Activations Q8Integers(sbyte[] q, int tokens, int blocks)
     {
         var a = Q8Activations.In(Alloc(tokens * Q8Activations.BytesPerToken(blocks)), tokens, blocks);
-        for (int i = 0; i < tokens * blocks; i++)
+        for (int t = 0; t < tokens; t++)
         {
-            a.Scales[i] = 1f;
-            int total = 0;
-            for (int g = 0; g < 8; g++)
+            a.ClearPadding(t);
+            for (int b = 0; b < blocks; b++)
             {
-                int sum = 0;
-                for (int k = 0; k < 4; k++)
+                int total = 0;
+                for (int g = 0; g < 8; g++)
                 {
-                    a.Qs[i * 32 + g * 4 + k] = q[i * 32 + g * 4 + k];
-                    sum += q[i * 32 + g * 4 + k];
+                    int sum = 0;
+                    for (int k = 0; k < 4; k++)
+                    {
+                        sbyte v = q[(t * blocks + b) * 32 + g * 4 + k];
+                        a.QsOf(t)[Q8Activations.QuantIndex(b, g * 4 + k)] = v;
+                        a.InterleavedOf(t)[Q8Activations.InterleavedIndex(b, g * 4 + k)] = v;
+                        sum += v;
+                    }
+                    a.RunOffsetsOf(t)[Q8Activations.RunIndex(b, g)] = -8 * sum;
+                    total += sum;
                 }
-                a.Offsets[i * 8 + g] = -8 * sum;
-                total += sum;
+                a.SetBlock(t, b, 1f, total);
             }
-            a.ScaledSums[i] = total;
         }
         return a;
     }

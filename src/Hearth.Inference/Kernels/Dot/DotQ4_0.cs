@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Hearth.Inference.Gguf;
 
 namespace Hearth.Inference.Kernels;
 
@@ -10,199 +11,355 @@ namespace Hearth.Inference.Kernels;
 /// </summary>
 internal static unsafe class DotQ4_0
 {
+    /// <summary>Most tokens one <see cref="Avx2Rows"/> call takes.</summary>
+    public const int MaxTokens = 8;
+
     /// <summary>Scalar reference twin.</summary>
     public static float Scalar(byte* w, in Q8Activations x, int token)
     {
-        sbyte* q = x.QsOf(token);
-        float* d = x.ScalesOf(token);
         float sum = 0;
         for (int b = 0; b < x.Blocks; b++, w += BlockLayout.Q4_0Bytes)
         {
             int acc = 0;
             for (int j = 0; j < 16; j++)
             {
-                acc += ((w[2 + j] & 0xF) - 8) * q[b * 32 + j];
-                acc += ((w[2 + j] >> 4) - 8) * q[b * 32 + j + 16];
+                acc += ((w[2 + j] & 0xF) - 8) * x.Quant(token, b, j);
+                acc += ((w[2 + j] >> 4) - 8) * x.Quant(token, b, j + 16);
             }
-            sum += acc * (HalfBits.ToSingle(*(ushort*)w) * d[b]);
+            sum += acc * (HalfBits.ToSingle(*(ushort*)w) * x.Scale(token, b));
         }
         return sum;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<byte> Nibbles(byte* packed)
-    {
-        var raw = Sse2.LoadVector128(packed);
-        return Avx2.And(Vector256.Create(raw, Sse2.ShiftRightLogical(raw.AsUInt16(), 4).AsByte()), Vector256.Create((byte)0x0F));
-    }
-
     /// <summary>
-    /// One token's contribution of 4 blocks from the raw nibble products: Σ_k (Σ nibble·x as float) · s[k], added to
-    /// <paramref name="acc"/>. The −8 offset is applied separately, in float, from the activations' d·Σx.
+    /// The nibbles of blocks A and B (at <paramref name="a"/>, 18 bytes apart) as [A 0..15 | B 0..15] and [A 16..31 | B 16..31];
+    /// of a ragged group's <paramref name="blocks"/>, those past the end read as zero (nothing past them is touched).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Quad(Vector256<float> acc, Vector256<byte> n0, Vector256<byte> n1, Vector256<byte> n2, Vector256<byte> n3,
-        sbyte* q, Vector128<float> s)
+    internal static void Pair(byte* a, int index, int blocks, out Vector256<byte> low, out Vector256<byte> high)
     {
-        var p0 = Avx.ConvertToVector256Single(Simd.DotU8S8(Vector256<int>.Zero, n0, Avx.LoadVector256(q)));
-        var p1 = Avx.ConvertToVector256Single(Simd.DotU8S8(Vector256<int>.Zero, n1, Avx.LoadVector256(q + 32)));
-        var p2 = Avx.ConvertToVector256Single(Simd.DotU8S8(Vector256<int>.Zero, n2, Avx.LoadVector256(q + 64)));
-        var p3 = Avx.ConvertToVector256Single(Simd.DotU8S8(Vector256<int>.Zero, n3, Avx.LoadVector256(q + 96)));
-        var t01 = Fma.MultiplyAdd(p0, Simd.Lane(s, 0), Avx.Multiply(p1, Simd.Lane(s, 1)));
-        var t23 = Fma.MultiplyAdd(p2, Simd.Lane(s, 2), Avx.Multiply(p3, Simd.Lane(s, 3)));
-        return Avx.Add(acc, Avx.Add(t01, t23));
+        Vector256<byte> raw;
+        if (2 * index + 1 < blocks)
+        {
+            raw = Vector256.Create(Sse2.LoadVector128(a + 2), Sse2.LoadVector128(a + BlockLayout.Q4_0Bytes + 2));
+        }
+        else if (2 * index < blocks)
+        {
+            raw = Sse2.LoadVector128(a + 2).ToVector256();
+        }
+        else
+        {
+            raw = Vector256<byte>.Zero;
+        }
+        var mask = Vector256.Create((byte)0x0F);
+        low = Avx2.And(raw, mask);
+        high = Avx2.And(Avx2.ShiftRightLogical(raw.AsUInt16(), 4).AsByte(), mask);
     }
 
-    /// <summary>One token's contribution of a single block.</summary>
+    /// <summary>
+    /// One token's group of 8 blocks: the exact integer sums Σ (nibble − 8)·x of the 8 blocks in lane order (the −8 enters
+    /// through the activations' −8·Σx), times d_w·d_x, added to <paramref name="acc"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float One(Vector256<byte> nib, sbyte* q, int* o) =>
-        Simd.Sum(Avx.ConvertToVector256Single(Simd.DotU8S8(Avx.LoadVector256(o), nib, Avx.LoadVector256(q))));
+    private static Vector256<float> Group<TPairs>(Vector256<float> acc, Vector256<float> dw,
+        Vector256<byte> l0, Vector256<byte> h0, Vector256<byte> l1, Vector256<byte> h1,
+        Vector256<byte> l2, Vector256<byte> h2, Vector256<byte> l3, Vector256<byte> h3,
+        sbyte* q, float* d, int* o)
+        where TPairs : struct, ITokenCount
+    {
+        Vector256<int> sums;
+        if (AvxVnni.IsSupported)
+        {
+            var p0 = AvxVnni.MultiplyWideningAndAdd(AvxVnni.MultiplyWideningAndAdd(Vector256<int>.Zero, l0, Avx.LoadVector256(q)), h0, Avx.LoadVector256(q + 32));
+            var p1 = TPairs.Value < 2 ? Vector256<int>.Zero : AvxVnni.MultiplyWideningAndAdd(AvxVnni.MultiplyWideningAndAdd(Vector256<int>.Zero, l1, Avx.LoadVector256(q + 64)), h1, Avx.LoadVector256(q + 96));
+            var p2 = TPairs.Value < 3 ? Vector256<int>.Zero : AvxVnni.MultiplyWideningAndAdd(AvxVnni.MultiplyWideningAndAdd(Vector256<int>.Zero, l2, Avx.LoadVector256(q + 128)), h2, Avx.LoadVector256(q + 160));
+            var p3 = TPairs.Value < 4 ? Vector256<int>.Zero : AvxVnni.MultiplyWideningAndAdd(AvxVnni.MultiplyWideningAndAdd(Vector256<int>.Zero, l3, Avx.LoadVector256(q + 192)), h3, Avx.LoadVector256(q + 224));
+            sums = Avx2.HorizontalAdd(Avx2.HorizontalAdd(p0, p1), Avx2.HorizontalAdd(p2, p3));
+        }
+        else
+        {
+            // int16 pair sums of nibble·x are ≤ 2·15·127 = 3810, so the sums of 2, 4 and 8 of them (≤ 30480) stay exact in
+            // int16 through the two horizontal adds; one vpmaddwd widens the last pairs.
+            var p0 = Avx2.Add(Avx2.MultiplyAddAdjacent(l0, Avx.LoadVector256(q)), Avx2.MultiplyAddAdjacent(h0, Avx.LoadVector256(q + 32)));
+            var p1 = TPairs.Value < 2 ? Vector256<short>.Zero : Avx2.Add(Avx2.MultiplyAddAdjacent(l1, Avx.LoadVector256(q + 64)), Avx2.MultiplyAddAdjacent(h1, Avx.LoadVector256(q + 96)));
+            var p2 = TPairs.Value < 3 ? Vector256<short>.Zero : Avx2.Add(Avx2.MultiplyAddAdjacent(l2, Avx.LoadVector256(q + 128)), Avx2.MultiplyAddAdjacent(h2, Avx.LoadVector256(q + 160)));
+            var p3 = TPairs.Value < 4 ? Vector256<short>.Zero : Avx2.Add(Avx2.MultiplyAddAdjacent(l3, Avx.LoadVector256(q + 192)), Avx2.MultiplyAddAdjacent(h3, Avx.LoadVector256(q + 224)));
+            var r = Avx2.HorizontalAdd(Avx2.HorizontalAdd(p0, p1), Avx2.HorizontalAdd(p2, p3));
+            sums = Avx2.MultiplyAddAdjacent(r, Vector256.Create((short)1));
+        }
+        sums = Avx2.Add(sums, Avx.LoadVector256(o));
+        return Fma.MultiplyAdd(Avx.ConvertToVector256Single(sums), Avx.Multiply(dw, Avx.LoadVector256(d)), acc);
+    }
 
     /// <summary>
-    /// AVX2 (+AVX-VNNI when present): one weight row against <typeparamref name="TCount"/> tokens from <paramref name="token"/>.
-    /// Blocks go 4 at a time so their fp16 scales convert in one vector; a ragged tail of 1–3 blocks goes one by one.
+    /// AVX2 (+AVX-VNNI when present): one weight row against <typeparamref name="TCount"/> tokens from <paramref name="token"/>
+    /// (see <see cref="Avx2Rows"/>).
+    /// </summary>
+    public static void Avx2Path<TCount>(byte* w, in Q8Activations x, int token, float* dst) where TCount : struct, ITokenCount =>
+        Avx2Rows(w, 1, 0, x, token, TCount.Value, dst, 1);
+
+    /// <summary>
+    /// AVX2 (+AVX-VNNI when present): <paramref name="rows"/> weight rows (<paramref name="rowBytes"/> apart) against
+    /// <paramref name="tokens"/> (1..<see cref="MaxTokens"/>) tokens from <paramref name="token"/>; row r, token t goes to
+    /// <c>y[t·yStride + r]</c>. Each row goes in groups of 8 blocks whose weights are unpacked once for all the tokens.
+    /// Every group, the ragged last one included (absent blocks are zero weights with zero scales against zero padding),
+    /// takes the same float steps per token, so a token's result does not depend on how many tokens share the call.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Avx2Path<TCount>(byte* w, in Q8Activations x, int token, float* dst) where TCount : struct, ITokenCount
+    public static void Avx2Rows(byte* w, int rows, long rowBytes, in Q8Activations x, int token, int tokens, float* y, long yStride)
     {
-        int nb = x.Blocks;
+        const int bs = BlockLayout.Q4_0Bytes;
+        int nb = x.Blocks, full = nb / 8, ragged = nb - 8 * full;
         sbyte* q0 = x.QsOf(token);
         float* d0 = x.ScalesOf(token);
         int* o0 = x.OffsetsOf(token);
-        float* ss0 = x.ScaledSumsOf(token);
-        long qStride = (long)nb * 32, oStride = (long)nb * 8;
-        var a0 = Vector256<float>.Zero;
-        var a1 = Vector256<float>.Zero;
-        var a2 = Vector256<float>.Zero;
-        var a3 = Vector256<float>.Zero;
-        var c0 = Vector128<float>.Zero;
-        var c1 = Vector128<float>.Zero;
-        var c2 = Vector128<float>.Zero;
-        var c3 = Vector128<float>.Zero;
-        const int bs = BlockLayout.Q4_0Bytes;
-        int b = 0;
-        for (; b + 4 <= nb; b += 4, w += 4 * bs)
+        long qStride = (long)x.PaddedBlocks * 32;
+        int sStride = x.PaddedBlocks;
+        var acc = stackalloc Vector256<float>[MaxTokens];
+        for (int r = 0; r < rows; r++, y++)
         {
-            Sse.Prefetch0(w + 1024);
-            var dw = Simd.BlockScales4(w, bs);
-            var n0 = Nibbles(w + 2);
-            var n1 = Nibbles(w + bs + 2);
-            var n2 = Nibbles(w + 2 * bs + 2);
-            var n3 = Nibbles(w + 3 * bs + 2);
-            a0 = Quad(a0, n0, n1, n2, n3, q0 + b * 32, Sse.Multiply(dw, Sse.LoadVector128(d0 + b)));
-            c0 = Fma.MultiplyAdd(dw, Sse.LoadVector128(ss0 + b), c0);
-            if (TCount.Value > 1)
+            byte* wr = w + r * rowBytes;
+            sbyte* q = q0;
+            float* d = d0;
+            int* o = o0;
+            for (int t = 0; t < tokens; t++)
             {
-                a1 = Quad(a1, n0, n1, n2, n3, q0 + qStride + b * 32, Sse.Multiply(dw, Sse.LoadVector128(d0 + nb + b)));
-                c1 = Fma.MultiplyAdd(dw, Sse.LoadVector128(ss0 + nb + b), c1);
+                acc[t] = Vector256<float>.Zero;
             }
-            if (TCount.Value > 2)
+            for (int g = 0; g < full; g++, wr += 8 * bs, q += 256, d += 8, o += 8)
             {
-                a2 = Quad(a2, n0, n1, n2, n3, q0 + 2 * qStride + b * 32, Sse.Multiply(dw, Sse.LoadVector128(d0 + 2 * nb + b)));
-                c2 = Fma.MultiplyAdd(dw, Sse.LoadVector128(ss0 + 2 * nb + b), c2);
+                Sse.Prefetch0(wr + 1024);
+                Sse.Prefetch0(wr + 1088);
+                Sse.Prefetch0(wr + 1152);
+                Step<FourTokens>(wr, 8, q, d, o, qStride, sStride, tokens, acc);
             }
-            if (TCount.Value > 3)
+            if (ragged > 0)
             {
-                a3 = Quad(a3, n0, n1, n2, n3, q0 + 3 * qStride + b * 32, Sse.Multiply(dw, Sse.LoadVector128(d0 + 3 * nb + b)));
-                c3 = Fma.MultiplyAdd(dw, Sse.LoadVector128(ss0 + 3 * nb + b), c3);
+                Ragged(wr, ragged, q, d, o, qStride, sStride, tokens, acc);
+            }
+            for (int t = 0; t < tokens; t++)
+            {
+                y[t * yStride] = Simd.Sum(acc[t]);
             }
         }
-        // Q4_0's −8 offset: −8 · Σ_b d_w · d_x · Σx.
-        float t0 = Simd.Sum(a0) - 8 * Simd.Sum(c0), t1 = Simd.Sum(a1) - 8 * Simd.Sum(c1);
-        float t2 = Simd.Sum(a2) - 8 * Simd.Sum(c2), t3 = Simd.Sum(a3) - 8 * Simd.Sum(c3);
-        for (; b < nb; b++, w += bs)
-        {
-            float dw = HalfBits.ToSingle(*(ushort*)w);
-            var nib = Nibbles(w + 2);
-            t0 += dw * d0[b] * One(nib, q0 + b * 32, o0 + b * 8);
-            if (TCount.Value > 1)
-            {
-                t1 += dw * d0[nb + b] * One(nib, q0 + qStride + b * 32, o0 + oStride + b * 8);
-            }
-            if (TCount.Value > 2)
-            {
-                t2 += dw * d0[2 * nb + b] * One(nib, q0 + 2 * qStride + b * 32, o0 + 2 * oStride + b * 8);
-            }
-            if (TCount.Value > 3)
-            {
-                t3 += dw * d0[3 * nb + b] * One(nib, q0 + 3 * qStride + b * 32, o0 + 3 * oStride + b * 8);
-            }
-        }
-        Simd.Store<TCount>(dst, t0, t1, t2, t3);
     }
 
-    /// <summary>AVX-512BW: two blocks per 512-bit step (nibbles reordered to [b0 lo, b0 hi, b1 lo, b1 hi]); odd tail via 256-bit.</summary>
+    /// <summary>A ragged last group of <paramref name="blocks"/> (1..7), specialised by its pair count.</summary>
+    private static void Ragged(byte* w, int blocks, sbyte* q, float* d, int* o, long qStride, int sStride, int tokens, Vector256<float>* acc)
+    {
+        switch (blocks)
+        {
+            case 1 or 2:
+                RaggedStep<OneToken>(w, blocks, q, d, o, qStride, sStride, tokens, acc);
+                break;
+            case 3 or 4:
+                RaggedStep<TwoTokens>(w, blocks, q, d, o, qStride, sStride, tokens, acc);
+                break;
+            case 5 or 6:
+                RaggedStep<ThreeTokens>(w, blocks, q, d, o, qStride, sStride, tokens, acc);
+                break;
+            default:
+                RaggedStep<FourTokens>(w, 7, q, d, o, qStride, sStride, tokens, acc);
+                break;
+        }
+    }
+
+    /// <summary>A panel's ragged last group (<paramref name="blocks"/> of 8): its prepared pairs, specialised by pair count.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void PanelRagged(byte* p, int blocks, sbyte* q, float* d, int* o, long qStride, int sStride, int tokens, Vector256<float>* acc)
+    {
+        switch ((blocks + 1) / 2)
+        {
+            case 1:
+                PanelRaggedStep<OneToken>(p, q, d, o, qStride, sStride, tokens, acc);
+                break;
+            case 2:
+                PanelRaggedStep<TwoTokens>(p, q, d, o, qStride, sStride, tokens, acc);
+                break;
+            case 3:
+                PanelRaggedStep<ThreeTokens>(p, q, d, o, qStride, sStride, tokens, acc);
+                break;
+            default:
+                PanelRaggedStep<FourTokens>(p, q, d, o, qStride, sStride, tokens, acc);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PanelRaggedStep<TPairs>(byte* p, sbyte* q, float* d, int* o, long qStride, int sStride, int tokens, Vector256<float>* acc)
+        where TPairs : struct, ITokenCount
+    {
+        var dw = Avx.LoadVector256((float*)p);
+        var l0 = Avx.LoadVector256(p + 32);
+        var h0 = Avx.LoadVector256(p + 64);
+        var l1 = Avx.LoadVector256(p + 96);
+        var h1 = Avx.LoadVector256(p + 128);
+        var l2 = Avx.LoadVector256(p + 160);
+        var h2 = Avx.LoadVector256(p + 192);
+        var l3 = Avx.LoadVector256(p + 224);
+        var h3 = Avx.LoadVector256(p + 256);
+        for (int t = 0; t < tokens; t++)
+        {
+            acc[t] = Group<TPairs>(acc[t], dw, l0, h0, l1, h1, l2, h2, l3, h3, q + t * qStride, d + t * sStride, o + t * sStride);
+        }
+    }
+
+    /// <summary>
+    /// The ragged last group (<paramref name="blocks"/> of 8 present, in <typeparamref name="TPairs"/> pairs), out of line so
+    /// that the hot loop stays small enough for the JIT to keep it in registers. Absent pairs are skipped: their integer
+    /// sums are zero, exactly as if computed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void RaggedStep<TPairs>(byte* w, int blocks, sbyte* q, float* d, int* o, long qStride, int sStride, int tokens, Vector256<float>* acc)
+        where TPairs : struct, ITokenCount =>
+        Step<TPairs>(w, blocks, q, d, o, qStride, sStride, tokens, acc);
+
+    /// <summary>One group (<paramref name="blocks"/> of 8 present, in <typeparamref name="TPairs"/> pairs) for the tokens.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step<TPairs>(byte* w, int blocks, sbyte* q, float* d, int* o, long qStride, int sStride, int tokens, Vector256<float>* acc)
+        where TPairs : struct, ITokenCount
+    {
+        const int bs = BlockLayout.Q4_0Bytes;
+        var dw = blocks == 8 ? Simd.GroupScales(w, bs) : Simd.GroupScales(w, bs, blocks);
+        Pair(w, 0, blocks, out var l0, out var h0);
+        Pair(w + 2 * bs, 1, blocks, out var l1, out var h1);
+        Pair(w + 4 * bs, 2, blocks, out var l2, out var h2);
+        Pair(w + 6 * bs, 3, blocks, out var l3, out var h3);
+        for (int t = 0; t < tokens; t++)
+        {
+            acc[t] = Group<TPairs>(acc[t], dw, l0, h0, l1, h1, l2, h2, l3, h3, q + t * qStride, d + t * sStride, o + t * sStride);
+        }
+    }
+
+    /// <summary>
+    /// Panel kernel (prefill): <paramref name="rows"/> rows of a <see cref="WeightPanel"/> against <paramref name="tokens"/>
+    /// (1..<see cref="MaxTokens"/>) tokens from <paramref name="token"/>, row r and token t to <c>y[t·yStride + r]</c>. Each
+    /// whole group's 8 exact block sums come from vertical adds of the interleaved vectors, in the same lanes as
+    /// <see cref="Avx2Rows"/>, and take the same float steps; a ragged last group runs the direct kernel's pair steps on
+    /// the panel's prepared pairs. So the results are bit-identical to <see cref="Avx2Rows"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PanelRows(byte* panel, int rows, in Q8Activations x, int token, int tokens, float* y, long yStride)
+    {
+        int groups = x.Blocks / 8, ragged = x.Blocks - 8 * groups;
+        long panelRow = WeightPanel.RowBytes(GgmlType.Q4_0, x.Blocks);
+        sbyte* x0 = x.InterleavedOf(token);
+        float* d0 = x.ScalesOf(token);
+        int* o0 = x.OffsetsOf(token);
+        long qStride = (long)x.PaddedBlocks * 32;
+        int sStride = x.PaddedBlocks;
+        var acc = stackalloc Vector256<float>[MaxTokens];
+        for (int r = 0; r < rows; r++, y++)
+        {
+            byte* p = panel + r * panelRow;
+            for (int t = 0; t < tokens; t++)
+            {
+                acc[t] = Vector256<float>.Zero;
+            }
+            for (int g = 0; g < groups; g++, p += 288)
+            {
+                var dw = Avx.LoadVector256((float*)p);
+                var w0 = Avx.LoadVector256(p + 32);
+                var w1 = Avx.LoadVector256(p + 64);
+                var w2 = Avx.LoadVector256(p + 96);
+                var w3 = Avx.LoadVector256(p + 128);
+                var w4 = Avx.LoadVector256(p + 160);
+                var w5 = Avx.LoadVector256(p + 192);
+                var w6 = Avx.LoadVector256(p + 224);
+                var w7 = Avx.LoadVector256(p + 256);
+                long gq = g * 256L;
+                int gs = g * 8;
+                for (int t = 0; t < tokens; t++)
+                {
+                    int s = t * sStride + gs;
+                    var sums = PanelSums(w0, w1, w2, w3, w4, w5, w6, w7, x0 + t * qStride + gq, o0 + s);
+                    acc[t] = Fma.MultiplyAdd(Avx.ConvertToVector256Single(sums), Avx.Multiply(dw, Avx.LoadVector256(d0 + s)), acc[t]);
+                }
+            }
+            if (ragged > 0)
+            {
+                PanelRagged(p, ragged, x.QsOf(token) + groups * 256L, d0 + groups * 8, o0 + groups * 8, qStride, sStride, tokens, acc);
+            }
+            for (int t = 0; t < tokens; t++)
+            {
+                y[t * yStride] = Simd.Sum(acc[t]);
+            }
+        }
+    }
+
+    /// <summary>One token's 8 exact block sums of a panel group (the −8 offset included), in lane order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> PanelSums(Vector256<byte> w0, Vector256<byte> w1, Vector256<byte> w2, Vector256<byte> w3,
+        Vector256<byte> w4, Vector256<byte> w5, Vector256<byte> w6, Vector256<byte> w7, sbyte* q, int* o)
+    {
+        Vector256<int> sums;
+        if (AvxVnni.IsSupported)
+        {
+            var a = AvxVnni.MultiplyWideningAndAdd(Avx.LoadVector256(o), w0, Avx.LoadVector256(q));
+            a = AvxVnni.MultiplyWideningAndAdd(a, w1, Avx.LoadVector256(q + 32));
+            a = AvxVnni.MultiplyWideningAndAdd(a, w2, Avx.LoadVector256(q + 64));
+            a = AvxVnni.MultiplyWideningAndAdd(a, w3, Avx.LoadVector256(q + 96));
+            a = AvxVnni.MultiplyWideningAndAdd(a, w4, Avx.LoadVector256(q + 128));
+            a = AvxVnni.MultiplyWideningAndAdd(a, w5, Avx.LoadVector256(q + 160));
+            a = AvxVnni.MultiplyWideningAndAdd(a, w6, Avx.LoadVector256(q + 192));
+            return AvxVnni.MultiplyWideningAndAdd(a, w7, Avx.LoadVector256(q + 224));
+        }
+        // Each int16 lane sums 2 nibble·x products per vector, 16 over the 8 vectors: ≤ 16·15·127 = 30480.
+        var s01 = Avx2.Add(Avx2.MultiplyAddAdjacent(w0, Avx.LoadVector256(q)), Avx2.MultiplyAddAdjacent(w1, Avx.LoadVector256(q + 32)));
+        var s23 = Avx2.Add(Avx2.MultiplyAddAdjacent(w2, Avx.LoadVector256(q + 64)), Avx2.MultiplyAddAdjacent(w3, Avx.LoadVector256(q + 96)));
+        var s45 = Avx2.Add(Avx2.MultiplyAddAdjacent(w4, Avx.LoadVector256(q + 128)), Avx2.MultiplyAddAdjacent(w5, Avx.LoadVector256(q + 160)));
+        var s67 = Avx2.Add(Avx2.MultiplyAddAdjacent(w6, Avx.LoadVector256(q + 192)), Avx2.MultiplyAddAdjacent(w7, Avx.LoadVector256(q + 224)));
+        sums = Avx2.MultiplyAddAdjacent(Avx2.Add(Avx2.Add(s01, s23), Avx2.Add(s45, s67)), Vector256.Create((short)1));
+        return Avx2.Add(sums, Avx.LoadVector256(o));
+    }
+
+    /// <summary>
+    /// AVX-512BW: a pair of blocks per 512-bit step, nibbles as [A lo | B lo | A hi | B hi] to match the activations' pair
+    /// layout; the accumulator starts at the activations' −8·(runs of 4), which applies the −8 exactly. An odd last block is
+    /// paired with zero nibbles (its partner's activations are zero padding).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Avx512Path<TCount>(byte* w, in Q8Activations x, int token, float* dst) where TCount : struct, ITokenCount
     {
+        const int bs = BlockLayout.Q4_0Bytes;
         int nb = x.Blocks;
         sbyte* q0 = x.QsOf(token);
-        float* d0 = x.ScalesOf(token);
-        int* o0 = x.OffsetsOf(token);
-        long qStride = (long)nb * 32, oStride = (long)nb * 8;
+        int* o0 = x.RunOffsetsOf(token);
+        long qStride = (long)x.PaddedBlocks * 32, oStride = (long)x.PaddedBlocks * 8;
         var a0 = Vector512<float>.Zero;
         var a1 = Vector512<float>.Zero;
         var a2 = Vector512<float>.Zero;
         var a3 = Vector512<float>.Zero;
-        var order = Vector512.Create(0ul, 1, 4, 5, 2, 3, 6, 7);
         var mask = Vector512.Create((byte)0x0F);
-        int b = 0;
-        for (; b + 1 < nb; b += 2, w += 2 * BlockLayout.Q4_0Bytes)
+        for (int b = 0; b < nb; b += 2, w += 2 * bs)
         {
+            bool pair = b + 1 < nb;
             float dw0 = HalfBits.ToSingle(*(ushort*)w);
-            float dw1 = HalfBits.ToSingle(*(ushort*)(w + BlockLayout.Q4_0Bytes));
-            var raw = Vector256.Create(Sse2.LoadVector128(w + 2), Sse2.LoadVector128(w + 2 + BlockLayout.Q4_0Bytes));
-            var both = Vector512.Create(raw, Avx2.ShiftRightLogical(raw.AsUInt16(), 4).AsByte());
-            var nib = Avx512F.And(Avx512F.PermuteVar8x64(both.AsUInt64(), order).AsByte(), mask);
-            var p0 = Avx512F.ConvertToVector512Single(Simd.DotU8S8(Avx512F.LoadVector512(o0 + b * 8), nib, Avx512F.LoadVector512(q0 + b * 32)));
-            a0 = Avx512F.FusedMultiplyAdd(p0, Simd.Broadcast2(dw0 * d0[b], dw1 * d0[b + 1]), a0);
+            float dw1 = pair ? HalfBits.ToSingle(*(ushort*)(w + bs)) : 0f;
+            var raw = Vector256.Create(Sse2.LoadVector128(w + 2), pair ? Sse2.LoadVector128(w + bs + 2) : Vector128<byte>.Zero);
+            var nib = Avx512F.And(Vector512.Create(raw, Avx2.ShiftRightLogical(raw.AsUInt16(), 4).AsByte()), mask);
+            long qo = b * 32L, oo = b * 8L;
+            a0 = Step(a0, nib, q0 + qo, o0 + oo, dw0 * x.Scale(token, b), dw1 * x.Scale(token, b + 1));
             if (TCount.Value > 1)
             {
-                var p1 = Avx512F.ConvertToVector512Single(Simd.DotU8S8(Avx512F.LoadVector512(o0 + oStride + b * 8), nib, Avx512F.LoadVector512(q0 + qStride + b * 32)));
-                a1 = Avx512F.FusedMultiplyAdd(p1, Simd.Broadcast2(dw0 * d0[nb + b], dw1 * d0[nb + b + 1]), a1);
+                a1 = Step(a1, nib, q0 + qStride + qo, o0 + oStride + oo, dw0 * x.Scale(token + 1, b), dw1 * x.Scale(token + 1, b + 1));
             }
             if (TCount.Value > 2)
             {
-                var p2 = Avx512F.ConvertToVector512Single(Simd.DotU8S8(Avx512F.LoadVector512(o0 + 2 * oStride + b * 8), nib, Avx512F.LoadVector512(q0 + 2 * qStride + b * 32)));
-                a2 = Avx512F.FusedMultiplyAdd(p2, Simd.Broadcast2(dw0 * d0[2 * nb + b], dw1 * d0[2 * nb + b + 1]), a2);
+                a2 = Step(a2, nib, q0 + 2 * qStride + qo, o0 + 2 * oStride + oo, dw0 * x.Scale(token + 2, b), dw1 * x.Scale(token + 2, b + 1));
             }
             if (TCount.Value > 3)
             {
-                var p3 = Avx512F.ConvertToVector512Single(Simd.DotU8S8(Avx512F.LoadVector512(o0 + 3 * oStride + b * 8), nib, Avx512F.LoadVector512(q0 + 3 * qStride + b * 32)));
-                a3 = Avx512F.FusedMultiplyAdd(p3, Simd.Broadcast2(dw0 * d0[3 * nb + b], dw1 * d0[3 * nb + b + 1]), a3);
+                a3 = Step(a3, nib, q0 + 3 * qStride + qo, o0 + 3 * oStride + oo, dw0 * x.Scale(token + 3, b), dw1 * x.Scale(token + 3, b + 1));
             }
         }
-        float t0 = Simd.Sum(a0), t1 = Simd.Sum(a1), t2 = Simd.Sum(a2), t3 = Simd.Sum(a3);
-        if (b < nb)
-        {
-            float dw = HalfBits.ToSingle(*(ushort*)w);
-            var nib = Nibbles(w + 2);
-            t0 += dw * d0[b] * Simd.Sum(Avx.ConvertToVector256Single(Simd.DotU8S8(Avx.LoadVector256(o0 + b * 8), nib, Avx.LoadVector256(q0 + b * 32))));
-            if (TCount.Value > 1)
-            {
-                t1 += dw * d0[nb + b] * Simd.Sum(Avx.ConvertToVector256Single(Simd.DotU8S8(Avx.LoadVector256(o0 + oStride + b * 8), nib, Avx.LoadVector256(q0 + qStride + b * 32))));
-            }
-            if (TCount.Value > 2)
-            {
-                t2 += dw * d0[2 * nb + b] * Simd.Sum(Avx.ConvertToVector256Single(Simd.DotU8S8(Avx.LoadVector256(o0 + 2 * oStride + b * 8), nib, Avx.LoadVector256(q0 + 2 * qStride + b * 32))));
-            }
-            if (TCount.Value > 3)
-            {
-                t3 += dw * d0[3 * nb + b] * Simd.Sum(Avx.ConvertToVector256Single(Simd.DotU8S8(Avx.LoadVector256(o0 + 3 * oStride + b * 8), nib, Avx.LoadVector256(q0 + 3 * qStride + b * 32))));
-            }
-        }
-        dst[0] = t0;
-        if (TCount.Value > 1)
-        {
-            dst[1] = t1;
-        }
-        if (TCount.Value > 2)
-        {
-            dst[2] = t2;
-        }
-        if (TCount.Value > 3)
-        {
-            dst[3] = t3;
-        }
+        Simd.Store<TCount>(dst, Simd.Sum(a0), Simd.Sum(a1), Simd.Sum(a2), Simd.Sum(a3));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Step(Vector512<float> acc, Vector512<byte> nib, sbyte* q, int* o, float sa, float sb)
+    {
+        var p = Avx512F.ConvertToVector512Single(Simd.DotU8S8(Avx512F.LoadVector512(o), nib, Avx512F.LoadVector512(q)));
+        return Avx512F.FusedMultiplyAdd(p, Simd.PairLanes(sa, sb), acc);
     }
 }

@@ -78,15 +78,41 @@ internal static class Simd
         return Sse.Or(Sse41.BlendVariable(finite, special, isSpecial), sign.AsSingle());
     }
 
-    /// <summary>The fp16 scales at the start of 4 consecutive blocks of <paramref name="stride"/> bytes, as floats.</summary>
+    /// <summary>8 halves (low 16 bits of each lane) → 8 floats, exact (subnormals, infinities, NaN).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe Vector128<float> BlockScales4(byte* w, int stride) =>
-        HalfToSingle(Vector128.Create(*(ushort*)w, *(ushort*)(w + stride), *(ushort*)(w + 2 * stride), *(ushort*)(w + 3 * stride)));
+    public static Vector256<float> HalfToSingle(Vector256<int> h)
+    {
+        var magnitude = Avx2.And(h, Vector256.Create(0x7fff));
+        var sign = Avx2.ShiftLeftLogical(Avx2.And(h, Vector256.Create(0x8000)), 16);
+        var shifted = Avx2.ShiftLeftLogical(magnitude, 13);
+        var finite = Avx.Multiply(shifted.AsSingle(), Vector256.Create(TwoPow112));
+        var special = Avx2.Or(shifted, Vector256.Create(0x7f800000)).AsSingle();
+        var isSpecial = Avx2.CompareGreaterThan(magnitude, Vector256.Create(0x7bff)).AsSingle();
+        return Avx.Or(Avx.BlendVariable(finite, special, isSpecial), sign.AsSingle());
+    }
 
-    /// <summary>Lane <paramref name="index"/> of <paramref name="v"/> (0..3) in all 8 lanes.</summary>
+    /// <summary>
+    /// The fp16 scales of 8 consecutive blocks of <paramref name="stride"/> bytes as floats, in the grouped kernels' lane
+    /// order [0, 2, 4, 6, 1, 3, 5, 7] (<see cref="Q8Activations.Lane"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Lane(Vector128<float> v, int index) =>
-        Avx2.PermuteVar8x32(v.ToVector256Unsafe(), Vector256.Create(index));
+    public static unsafe Vector256<float> GroupScales(byte* w, int stride) =>
+        HalfToSingle(Avx2.ConvertToVector256Int32(Vector128.Create(
+            *(ushort*)w, *(ushort*)(w + 2 * stride), *(ushort*)(w + 4 * stride), *(ushort*)(w + 6 * stride),
+            *(ushort*)(w + stride), *(ushort*)(w + 3 * stride), *(ushort*)(w + 5 * stride), *(ushort*)(w + 7 * stride))).AsInt32());
+
+    /// <summary>
+    /// <see cref="GroupScales(byte*, int)"/> of a ragged group: the first <paramref name="blocks"/> (1..7) scales, zero for the
+    /// absent blocks (nothing past them is read).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<float> GroupScales(byte* w, int stride, int blocks) =>
+        HalfToSingle(Avx2.ConvertToVector256Int32(Vector128.Create(
+            Half(w, stride, 0, blocks), Half(w, stride, 2, blocks), Half(w, stride, 4, blocks), Half(w, stride, 6, blocks),
+            Half(w, stride, 1, blocks), Half(w, stride, 3, blocks), Half(w, stride, 5, blocks), Half(w, stride, 7, blocks))).AsInt32());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe ushort Half(byte* w, int stride, int block, int blocks) => block < blocks ? *(ushort*)(w + block * stride) : (ushort)0;
 
     /// <summary>Writes the first <typeparamref name="TCount"/> of the four results.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -107,7 +133,11 @@ internal static class Simd
         }
     }
 
-    /// <summary>[a × 8 lanes, b × 8 lanes].</summary>
+    /// <summary>[a × 4, b × 4, a × 4, b × 4]: per-lane scales of a pair of blocks in the activations' pair layout.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Broadcast2(float a, float b) => Vector512.Create(Vector256.Create(a), Vector256.Create(b));
+    public static Vector512<float> PairLanes(float a, float b)
+    {
+        var ab = Vector256.Create(Vector128.Create(a), Vector128.Create(b));
+        return Vector512.Create(ab, ab);
+    }
 }
