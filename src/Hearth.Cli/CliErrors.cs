@@ -4,7 +4,12 @@ using Hearth.Inference.Engine;
 using Hearth.Inference.Gguf;
 using Hearth.Inference.Import;
 using Hearth.Inference.Tokenizers;
+using Hearth.Inference.Templates;
 using Hearth.Ledger.Options;
+using Hearth.Ledger.Store;
+using Hearth.Routing.Evaluation;
+using Hearth.Routing.Learning;
+using Hearth.Routing.Policies;
 using Hearth.Server.Configuration;
 
 namespace Hearth.Cli;
@@ -65,7 +70,9 @@ internal static class CliErrors
             OperationCanceledException => (ExitCodes.Cancelled, "cancelled."),
             CliUsageException or GgufFormatException or Llama2cFormatException or UnsupportedModelException or ModelOutputException or ContextOverflowException
                 or TokenizerFormatException or NotSupportedTokenizerException or FileNotFoundException or DirectoryNotFoundException
-                or NotSupportedException or HearthConfigException or LedgerConfigurationException => (ExitCodes.Usage, OneLine(exception.Message)),
+                or NotSupportedException or HearthConfigException or LedgerConfigurationException or RoutingDataException or RouterModelFormatException
+                or RoutingConfigurationException or TemplateException or TemplateRaisedException => (ExitCodes.Usage, OneLine(exception.Message)),
+            LedgerFormatException or LedgerStoreException => (ExitCodes.Failure, OneLine(exception.Message)),
             ArgumentException argument => (ExitCodes.Usage, OneLine(WithoutParameterSuffix(argument))),
             ModelFileChangedException or IOException or UnauthorizedAccessException => (ExitCodes.Failure, OneLine(exception.Message)),
             OutOfMemoryException => (ExitCodes.Failure, "out of memory; try a smaller model, context or thread count."),

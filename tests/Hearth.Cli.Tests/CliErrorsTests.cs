@@ -1,6 +1,8 @@
 using Hearth.Inference.Engine;
 using Hearth.Inference.Gguf;
 using Hearth.Inference.Tokenizers;
+using Hearth.Routing.Evaluation;
+using Hearth.Routing.Policies;
 
 namespace Hearth.Cli.Tests;
 
@@ -15,6 +17,8 @@ public sealed class CliErrorsTests
         { new FileNotFoundException("Model file '/x.gguf' does not exist."), ExitCodes.Usage },
         { new ArgumentOutOfRangeException("Threads", 0, "Threads must be between 1 and 256."), ExitCodes.Usage },
         { new CliUsageException("--runs must be at least 5."), ExitCodes.Usage },
+        { new RoutingDataException("12 of 14037 examples have no weak_response."), ExitCodes.Usage },
+        { new RoutingConfigurationException("Unknown policy 'fast'; known: local-only, predictive."), ExitCodes.Usage },
         { new ModelFileChangedException("/m.gguf", "the mapped file shrank"), ExitCodes.Failure },
         { new IOException("disk full"), ExitCodes.Failure },
         { new InvalidOperationException("a bug\nwith two lines"), ExitCodes.Failure },

@@ -76,14 +76,22 @@ public static class RouterTrainer
 
     internal static FeatureVector[] Featurize(Featurizer featurizer, IReadOnlyList<RoutingExample> examples)
     {
+        if (featurizer.UseAnswer)
+        {
+            var missing = examples.Count(e => e.WeakResponse is null);
+            if (missing > 0)
+            {
+                var first = examples.First(e => e.WeakResponse is null).Prompt;
+                var excerpt = first.Length > 60 ? string.Concat(first.AsSpan(0, 60), "…") : first;
+                throw new RoutingDataException(
+                    $"{missing} of {examples.Count} examples have no weak_response (first: prompt \"{excerpt.ReplaceLineEndings(" ")}\"); "
+                    + "the cascade scorer is trained on (prompt, weak answer) pairs: use --router predictive for prompt-only data.");
+            }
+        }
         var xs = new FeatureVector[examples.Count];
         for (int i = 0; i < examples.Count; i++)
         {
             var e = examples[i];
-            if (featurizer.UseAnswer && e.WeakResponse is null)
-            {
-                throw new RoutingDataException($"Example {i} has no weak_response; the cascade scorer is trained on (prompt, answer) pairs.");
-            }
             xs[i] = featurizer.Featurize(e.Prompt, e.WeakResponse);
         }
         return xs;
