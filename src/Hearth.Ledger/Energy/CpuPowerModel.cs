@@ -39,7 +39,7 @@ public sealed class CpuPowerModel
             return new CpuPowerModel(w, options.DramWattsPerGib, options.UncertaintyFraction,
                 string.Create(CultureInfo.InvariantCulture, $"configured {w} W per core"));
         }
-        var (model, cores) = ReadCpuInfo(cpuInfoPath);
+        var (model, cores, virtualized) = ReadCpuInfo(cpuInfoPath);
         model = options.ModelName ?? model;
         var coreCount = options.CoresPerPackage ?? cores ?? Environment.ProcessorCount;
         string tdpBasis;
@@ -58,20 +58,25 @@ public sealed class CpuPowerModel
             tdpBasis = $"fallback TDP (median of family medians) for unknown CPU '{model}'";
         }
         var perCore = tdp / Math.Max(1, coreCount);
+        // A guest sees its own vCPUs, not the package's cores: the package TDP over them overstates the power per core.
+        var vmNote = virtualized && options.CoresPerPackage is null
+            ? "; virtual machine: the package's real core count is hidden, so this is likely an overestimate (set Ledger:Cpu:CoresPerPackage or WattsPerCore)"
+            : "";
         return new CpuPowerModel(perCore, options.DramWattsPerGib, options.UncertaintyFraction,
-            string.Create(CultureInfo.InvariantCulture, $"{tdp} W {tdpBasis} ÷ {coreCount} cores = {perCore:0.###} W per core"));
+            string.Create(CultureInfo.InvariantCulture, $"{tdp} W {tdpBasis} ÷ {coreCount} cores = {perCore:0.###} W per core{vmNote}"));
     }
 
-    private static (string Model, int? Cores) ReadCpuInfo(string path)
+    private static (string Model, int? Cores, bool Virtualized) ReadCpuInfo(string path)
     {
         try
         {
             if (!File.Exists(path))
             {
-                return ("unknown", null);
+                return ("unknown", null, false);
             }
             string model = "unknown";
             int? cores = null;
+            bool virtualized = false;
             foreach (var line in File.ReadLines(path))
             {
                 var colon = line.IndexOf(':', StringComparison.Ordinal);
@@ -89,12 +94,16 @@ public sealed class CpuPowerModel
                 {
                     cores = c;
                 }
+                else if (key == "flags" && !virtualized)
+                {
+                    virtualized = value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains("hypervisor", StringComparer.Ordinal);
+                }
             }
-            return (model, cores);
+            return (model, cores, virtualized);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return ("unknown", null);
+            return ("unknown", null, false);
         }
     }
 }

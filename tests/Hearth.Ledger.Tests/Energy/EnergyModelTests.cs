@@ -37,6 +37,23 @@ public class EnergyModelTests
         Assert.Contains("AMD EPYC", model.Basis, StringComparison.Ordinal);
         // 10 CPU-seconds at W/core plus DRAM 2 GiB × 0.375 W/GiB.
         Assert.Equal(10 * ((tdp / 4) + 0.75), model.Joules(10, 2), 9);
+        Assert.DoesNotContain("virtual machine", model.Basis, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CpuPowerModel_GuestCpu_BasisSaysTheFigureIsLikelyAnOverestimate()
+    {
+        using var dir = new TempDir();
+        var cpuinfo = dir.File("cpuinfo");
+        File.WriteAllText(cpuinfo, "processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu sse2 hypervisor avx2\ncpu cores\t: 2\n");
+
+        var guessed = CpuPowerModel.Create(new CpuPowerOptions(), cpuinfo);
+        var configured = CpuPowerModel.Create(new CpuPowerOptions { CoresPerPackage = 64 }, cpuinfo);
+
+        Assert.Contains("virtual machine", guessed.Basis, StringComparison.Ordinal);
+        Assert.Contains("CoresPerPackage", guessed.Basis, StringComparison.Ordinal);
+        Assert.DoesNotContain("virtual machine", configured.Basis, StringComparison.Ordinal);
+        Assert.Equal(guessed.WattsPerCore / 32, configured.WattsPerCore, 9);
     }
 
     [Fact]
