@@ -82,7 +82,8 @@ public static class RouterTrainer
             if (missing > 0)
             {
                 var first = examples.First(e => e.WeakResponse is null).Prompt;
-                var excerpt = first.Length > 60 ? string.Concat(first.AsSpan(0, 60), "…") : first;
+                var cut = first.Length > 60 && char.IsHighSurrogate(first[59]) ? 59 : 60;
+                var excerpt = first.Length > 60 ? string.Concat(first.AsSpan(0, cut), "…") : first;
                 throw new RoutingDataException(
                     $"{missing} of {examples.Count} examples have no weak_response (first: prompt \"{excerpt.ReplaceLineEndings(" ")}\"); "
                     + "the cascade scorer is trained on (prompt, weak answer) pairs: use --router predictive for prompt-only data.");
