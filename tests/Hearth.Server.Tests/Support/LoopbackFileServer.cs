@@ -1,11 +1,5 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Hearth.Server.Tests.Support;
 
@@ -16,15 +10,17 @@ namespace Hearth.Server.Tests.Support;
 /// </summary>
 internal sealed class LoopbackFileServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
     private readonly Dictionary<string, byte[]> _files = [];
     private readonly Dictionary<string, string> _sidecars = [];
     private readonly Dictionary<string, string> _etags = [];
     private int _dropsLeft;
 
-    private LoopbackFileServer(WebApplication app) => _app = app;
+    private LoopbackFileServer()
+    {
+    }
 
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => _server.BaseAddress;
     public List<string?> RangesSeen { get; } = [];
     public List<string?> IfRangesSeen { get; } = [];
     public int DropAfterBytes { get; set; } = 1000;
@@ -41,14 +37,8 @@ internal sealed class LoopbackFileServer : IAsyncDisposable
 
     public static async Task<LoopbackFileServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var server = new LoopbackFileServer(app);
-        app.MapGet("/f/{name}", server.ServeAsync);
-        await app.StartAsync();
-        server.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        var server = new LoopbackFileServer();
+        server._server = await LoopbackServer.StartAsync(app => app.MapGet("/f/{name}", server.ServeAsync));
         return server;
     }
 
@@ -99,7 +89,6 @@ internal sealed class LoopbackFileServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
     }
 }

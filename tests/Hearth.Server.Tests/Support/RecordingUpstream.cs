@@ -1,13 +1,7 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Hearth.Server.Tests.Support;
 
@@ -20,12 +14,14 @@ internal sealed class RecordingUpstream : IAsyncDisposable
 {
     public const string ModelId = "gpt";
 
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
     private readonly List<string> _bodies = [];
 
-    private RecordingUpstream(WebApplication app) => _app = app;
+    private RecordingUpstream()
+    {
+    }
 
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => _server.BaseAddress;
 
     public IReadOnlyList<string> Bodies
     {
@@ -40,15 +36,12 @@ internal sealed class RecordingUpstream : IAsyncDisposable
 
     public static async Task<RecordingUpstream> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var self = new RecordingUpstream(app);
-        app.MapPost("/v1/chat/completions", c => self.AnswerAsync(c, chat: true));
-        app.MapPost("/v1/completions", c => self.AnswerAsync(c, chat: false));
-        await app.StartAsync();
-        self.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        var self = new RecordingUpstream();
+        self._server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapPost("/v1/chat/completions", c => self.AnswerAsync(c, chat: true));
+            app.MapPost("/v1/completions", c => self.AnswerAsync(c, chat: false));
+        });
         return self;
     }
 
@@ -103,7 +96,6 @@ internal sealed class RecordingUpstream : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
     }
 }
