@@ -10,7 +10,6 @@ namespace Hearth.Inference.Kernels;
 /// </summary>
 internal static unsafe class DotFloat
 {
-    private const float TwoPow112 = 5.192296858534828e33f;
 
     public static float ScalarF32(float* w, float* x, int n)
     {
@@ -78,31 +77,6 @@ internal static unsafe class DotFloat
         return Simd.Sum(Avx512F.Add(a0, a1)) + ScalarF32(w + i, x + i, n - i);
     }
 
-    /// <summary>8 halves → 8 floats, exact (including subnormals, infinities and NaN).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> HalfToSingle(Vector256<int> h)
-    {
-        var magnitude = Avx2.And(h, Vector256.Create(0x7fff));
-        var sign = Avx2.ShiftLeftLogical(Avx2.And(h, Vector256.Create(0x8000)), 16);
-        var shifted = Avx2.ShiftLeftLogical(magnitude, 13);
-        var finite = Avx.Multiply(shifted.AsSingle(), Vector256.Create(TwoPow112));
-        var special = Avx2.Or(shifted, Vector256.Create(0x7f800000)).AsSingle();
-        var isSpecial = Avx2.CompareGreaterThan(magnitude, Vector256.Create(0x7bff)).AsSingle();
-        return Avx.Or(Avx.BlendVariable(finite, special, isSpecial), sign.AsSingle());
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> HalfToSingle(Vector512<int> h)
-    {
-        var magnitude = Avx512F.And(h, Vector512.Create(0x7fff));
-        var sign = Avx512F.ShiftLeftLogical(Avx512F.And(h, Vector512.Create(0x8000)), 16);
-        var shifted = Avx512F.ShiftLeftLogical(magnitude, 13);
-        var finite = Avx512F.Multiply(shifted.AsSingle(), Vector512.Create(TwoPow112));
-        var special = Avx512F.Or(shifted, Vector512.Create(0x7f800000)).AsSingle();
-        var isSpecial = Vector512.GreaterThan(magnitude, Vector512.Create(0x7bff)).AsSingle();
-        return Vector512.ConditionalSelect(isSpecial, special, finite) | sign.AsSingle();
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Avx2F16(ushort* w, float* x, int n)
     {
@@ -111,12 +85,12 @@ internal static unsafe class DotFloat
         int i = 0;
         for (; i + 16 <= n; i += 16)
         {
-            a0 = Fma.MultiplyAdd(HalfToSingle(Avx2.ConvertToVector256Int32(w + i).AsInt32()), Avx.LoadVector256(x + i), a0);
-            a1 = Fma.MultiplyAdd(HalfToSingle(Avx2.ConvertToVector256Int32(w + i + 8).AsInt32()), Avx.LoadVector256(x + i + 8), a1);
+            a0 = Fma.MultiplyAdd(Simd.HalfToSingle(Avx2.ConvertToVector256Int32(w + i).AsInt32()), Avx.LoadVector256(x + i), a0);
+            a1 = Fma.MultiplyAdd(Simd.HalfToSingle(Avx2.ConvertToVector256Int32(w + i + 8).AsInt32()), Avx.LoadVector256(x + i + 8), a1);
         }
         for (; i + 8 <= n; i += 8)
         {
-            a0 = Fma.MultiplyAdd(HalfToSingle(Avx2.ConvertToVector256Int32(w + i).AsInt32()), Avx.LoadVector256(x + i), a0);
+            a0 = Fma.MultiplyAdd(Simd.HalfToSingle(Avx2.ConvertToVector256Int32(w + i).AsInt32()), Avx.LoadVector256(x + i), a0);
         }
         return Simd.Sum(Avx.Add(a0, a1)) + ScalarF16(w + i, x + i, n - i);
     }
@@ -129,12 +103,12 @@ internal static unsafe class DotFloat
         int i = 0;
         for (; i + 32 <= n; i += 32)
         {
-            a0 = Avx512F.FusedMultiplyAdd(HalfToSingle(Avx512F.ConvertToVector512Int32(Avx.LoadVector256(w + i))), Avx512F.LoadVector512(x + i), a0);
-            a1 = Avx512F.FusedMultiplyAdd(HalfToSingle(Avx512F.ConvertToVector512Int32(Avx.LoadVector256(w + i + 16))), Avx512F.LoadVector512(x + i + 16), a1);
+            a0 = Avx512F.FusedMultiplyAdd(Simd.HalfToSingle(Avx512F.ConvertToVector512Int32(Avx.LoadVector256(w + i))), Avx512F.LoadVector512(x + i), a0);
+            a1 = Avx512F.FusedMultiplyAdd(Simd.HalfToSingle(Avx512F.ConvertToVector512Int32(Avx.LoadVector256(w + i + 16))), Avx512F.LoadVector512(x + i + 16), a1);
         }
         for (; i + 16 <= n; i += 16)
         {
-            a0 = Avx512F.FusedMultiplyAdd(HalfToSingle(Avx512F.ConvertToVector512Int32(Avx.LoadVector256(w + i))), Avx512F.LoadVector512(x + i), a0);
+            a0 = Avx512F.FusedMultiplyAdd(Simd.HalfToSingle(Avx512F.ConvertToVector512Int32(Avx.LoadVector256(w + i))), Avx512F.LoadVector512(x + i), a0);
         }
         return Simd.Sum(Avx512F.Add(a0, a1)) + ScalarF16(w + i, x + i, n - i);
     }

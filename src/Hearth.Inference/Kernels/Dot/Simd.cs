@@ -91,6 +91,19 @@ internal static class Simd
         return Avx.Or(Avx.BlendVariable(finite, special, isSpecial), sign.AsSingle());
     }
 
+    /// <summary>16 halves (low 16 bits of each lane) → 16 floats, exact (subnormals, infinities, NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> HalfToSingle(Vector512<int> h)
+    {
+        var magnitude = Avx512F.And(h, Vector512.Create(0x7fff));
+        var sign = Avx512F.ShiftLeftLogical(Avx512F.And(h, Vector512.Create(0x8000)), 16);
+        var shifted = Avx512F.ShiftLeftLogical(magnitude, 13);
+        var finite = Avx512F.Multiply(shifted.AsSingle(), Vector512.Create(TwoPow112));
+        var special = Avx512F.Or(shifted, Vector512.Create(0x7f800000)).AsSingle();
+        var isSpecial = Vector512.GreaterThan(magnitude, Vector512.Create(0x7bff)).AsSingle();
+        return Vector512.ConditionalSelect(isSpecial, special, finite) | sign.AsSingle();
+    }
+
     /// <summary>
     /// The fp16 scales of 8 consecutive blocks of <paramref name="stride"/> bytes as floats, in the grouped kernels' lane
     /// order [0, 2, 4, 6, 1, 3, 5, 7] (<see cref="Q8Activations.Lane"/>).
