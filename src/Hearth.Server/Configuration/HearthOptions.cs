@@ -53,6 +53,16 @@ public sealed record ServerOptions
 
     public const string Http1 = "Http1";
     public const string Http2 = "Http2";
+
+    /// <summary>
+    /// API keys: <c>Auto</c> (default) asks for none until the node's first key is created and for one on every request from
+    /// then on, also after every key is revoked or <c>keys.json</c> is deleted; <c>Required</c> asks from the start, so a node
+    /// without an active key answers 401 (see docs/server.md, "Keys").
+    /// </summary>
+    public string Auth { get; init; } = AuthAuto;
+
+    public const string AuthAuto = "Auto";
+    public const string AuthRequired = "Required";
 }
 
 /// <summary>Local GGUF models: loading, keep-alive, limits and the per-model scheduler.</summary>

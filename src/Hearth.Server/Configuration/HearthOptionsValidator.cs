@@ -25,6 +25,10 @@ public static class HearthOptionsValidator
         {
             problems.Add($"Server:Protocols '{s.Protocols}' is not {ServerOptions.Http1} or {ServerOptions.Http2}.");
         }
+        if (s.Auth is not (ServerOptions.AuthAuto or ServerOptions.AuthRequired))
+        {
+            problems.Add($"Server:Auth '{s.Auth}' is not {ServerOptions.AuthAuto} or {ServerOptions.AuthRequired}.");
+        }
 
         var l = options.Local;
         Positive(problems, "Local:MaxLoadedModels", l.MaxLoadedModels);

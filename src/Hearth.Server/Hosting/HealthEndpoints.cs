@@ -6,12 +6,15 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Hearth.Server.Hosting;
 
-/// <summary><c>/healthz</c> (process alive), <c>/readyz</c> (models folder readable), <c>/metrics</c> (Prometheus text).</summary>
+/// <summary>
+/// <c>/healthz</c> (process alive) and <c>/readyz</c> (models folder readable), open to anyone; <c>/metrics</c> (Prometheus
+/// text), a node-wide view that needs an admin key once the node requires keys.
+/// </summary>
 internal static class HealthEndpoints
 {
     public static void Map(IEndpointRouteBuilder app, ModelCatalog catalog, HearthMetrics metrics)
     {
-        app.MapGet("/healthz", (HttpContext context) => Text(context, 200, "ok\n"));
+        app.MapGet("/healthz", (HttpContext context) => Text(context, 200, "ok\n")).AllowAnonymous();
         app.MapGet("/readyz", (HttpContext context) =>
         {
             try
@@ -23,12 +26,12 @@ internal static class HealthEndpoints
             {
                 return Text(context, 503, $"not ready: models folder '{catalog.ModelsDirectory}' unreadable: {e.Message}\n");
             }
-        });
+        }).AllowAnonymous();
         app.MapGet("/metrics", (HttpContext context) =>
         {
             context.Response.ContentType = PrometheusText.ContentType;
             return context.Response.WriteAsync(metrics.Render(), context.RequestAborted);
-        });
+        }).RequireAuthorization(Auth.HearthAuth.AdminPolicy);
     }
 
     private static Task Text(HttpContext context, int status, string body)

@@ -49,8 +49,9 @@ public sealed class HearthNode : IAsyncDisposable
         Metrics = metrics;
         Keys = keys;
         _tracing = tracing;
-        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
-            .Get<IServerAddressesFeature>()!.Addresses.First();
+        ListenAddresses = [.. app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<IServerAddressesFeature>()!.Addresses];
+        var address = ListenAddresses[0];
         BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal) + "/");
     }
 
@@ -66,8 +67,17 @@ public sealed class HearthNode : IAsyncDisposable
     /// <summary>The router behind <c>model: "hearth/auto"</c>.</summary>
     public NodeRouter Router { get; }
 
-    /// <summary>Where the node listens, e.g. <c>http://127.0.0.1:11435/</c> (the real port when 0 was configured).</summary>
+    /// <summary>
+    /// Where a client on this machine reaches the node, e.g. <c>http://127.0.0.1:11435/</c> (the real port when 0 was configured;
+    /// loopback also when the node listens on all interfaces — see <see cref="ListenAddresses"/>).
+    /// </summary>
     public Uri BaseAddress { get; }
+
+    /// <summary>The addresses the listener is bound to, as Kestrel reports them (e.g. <c>http://[::]:11435</c> for <c>Server:Host = *</c>).</summary>
+    public IReadOnlyList<string> ListenAddresses { get; }
+
+    /// <summary>Every endpoint the node routes to (tests check each one's authorization).</summary>
+    internal IReadOnlyList<Microsoft.AspNetCore.Http.Endpoint> Endpoints => _app.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints;
 
     /// <summary>Builds and starts a node. Options must already be validated (see <see cref="HearthConfiguration.Load"/>).</summary>
     public static async Task<HearthNode> StartAsync(HearthOptions options, Action<HearthNodeSetup>? configure = null, CancellationToken cancellationToken = default)
@@ -108,7 +118,11 @@ public sealed class HearthNode : IAsyncDisposable
     private static async Task<HearthNode> StartWithLedgerAsync(HearthOptions options, HearthNodeSetup setup, string home, LedgerNode ledger, CancellationToken cancellationToken)
     {
         var metrics = new HearthMetrics();
-        var keys = new ApiKeyStore(HearthHome.KeysFile(home), setup.TimeProvider);
+        var keys = new ApiKeyStore(HearthHome.KeysFile(home), setup.TimeProvider, options.Server.Auth == ServerOptions.AuthRequired);
+        if (keys.LoadError is { } keysError)
+        {
+            throw keysError; // fail closed and loud: a node never starts on a keys file it cannot read
+        }
         var catalog = new ModelCatalog(options, setup.TimeProvider);
         var pipeline = new ChatPipelineBuilder();
         var embeddingPipeline = new EmbeddingPipelineBuilder();
@@ -149,11 +163,14 @@ public sealed class HearthNode : IAsyncDisposable
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(keys);
         builder.Services.AddRoutingCore();
+        builder.Services.AddHearthAuth();
 
         var app = builder.Build();
+        keys.Logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ApiKeyStore>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseRouting();
-        app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
         new OpenAiEndpoints(catalog, backends, setup.TimeProvider, router).Map(app);
         new OllamaEndpoints(catalog, backends, options, setup.TimeProvider, router).Map(app);
         new LedgerEndpoints(NodeLedger.CreateApi(ledger, setup.TimeProvider)).Map(app);

@@ -8,7 +8,8 @@ namespace Hearth.Server.Http;
 /// <summary>Writes an <see cref="ApiException"/> in the shape of the API that was called (OpenAI under <c>/v1</c>, Ollama under <c>/api</c>).</summary>
 internal static class ErrorResponses
 {
-    public static bool IsOllamaPath(PathString path) => path.StartsWithSegments("/api", StringComparison.Ordinal);
+    /// <summary>True under <c>/api</c> in any letter case, as routing matches paths case-insensitively.</summary>
+    public static bool IsOllamaPath(PathString path) => path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
 
     public static async Task WriteAsync(HttpContext context, ApiException error)
     {

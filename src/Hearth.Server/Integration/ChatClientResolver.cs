@@ -48,5 +48,5 @@ internal sealed class ChatClientResolver(ModelBackends backends, NodeRouter rout
         context.Request.Headers.TryGetValue(RequestFacts.PolicyHeader, out var v) && v.ToString().Trim().Length > 0;
 
     private static string? KeyId(HttpContext context) =>
-        context.Items.TryGetValue(ApiKeyMiddleware.KeyIdItem, out var key) ? key as string : null;
+        context.Items.TryGetValue(Auth.HearthAuth.KeyIdItem, out var key) ? key as string : null;
 }

@@ -15,10 +15,10 @@ namespace Hearth.Server.Integration;
 /// naming them.
 /// </summary>
 /// <remarks>
-/// Tenant scope: when the request was authenticated with an API key (keys exist), entries, lookups and summaries cover the
-/// key's tenant only — a <c>tenant=</c> naming another tenant is 403 <c>tenant_forbidden</c>, an entry of another tenant is
-/// 404. The key store has no administrator notion, so no key sees other tenants' entries. Without keys (authentication
-/// off, the loopback default) the API shows every entry. Verification covers the whole chain (it reports counts, no entry data).
+/// Tenant scope: a tenant key's entries, lookups and summaries cover its own tenant only — a <c>tenant=</c> naming another
+/// tenant is 403 <c>tenant_forbidden</c>, an entry of another tenant is 404. An admin key (and every caller while authentication
+/// is off, the loopback default) sees every tenant's entries. Verification covers the whole chain, a node-wide view, so it is
+/// mapped admin-only.
 /// </remarks>
 internal sealed class LedgerEndpoints(LedgerApi api)
 {
@@ -27,12 +27,12 @@ internal sealed class LedgerEndpoints(LedgerApi api)
         app.MapGet("/v1/ledger/entries", EntriesAsync);
         app.MapGet("/v1/ledger/entries/{id}", EntryAsync);
         app.MapGet("/v1/ledger/summary", SummaryAsync);
-        app.MapGet("/v1/ledger/verify", VerifyAsync);
+        app.MapGet("/v1/ledger/verify", VerifyAsync).RequireAuthorization(Auth.HearthAuth.AdminPolicy);
     }
 
-    /// <summary>The caller's tenant when authenticated (the scope), else null (no scope).</summary>
+    /// <summary>The tenant a tenant key is limited to (the scope); null (no scope) for an admin key or while authentication is off.</summary>
     private static string? Scope(HttpContext context) =>
-        context.Items.TryGetValue(ApiKeyMiddleware.TenantItem, out var t) && t is string tenant ? tenant : null;
+        !Auth.HearthAuth.IsAdmin(context) && context.Items.TryGetValue(Auth.HearthAuth.TenantItem, out var t) && t is string tenant ? tenant : null;
 
     /// <summary>The tenant filter to apply: the caller's own; a different one asked for is refused.</summary>
     private static string? ScopedTenant(HttpContext context, string? asked)

@@ -51,11 +51,11 @@ internal static class RequestFacts
     public static void ApplyIdentity(HttpContext context, AdditionalPropertiesDictionary p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        if (context.Items.TryGetValue(ApiKeyMiddleware.TenantItem, out var tenant) && tenant is string t)
+        if (context.Items.TryGetValue(Auth.HearthAuth.TenantItem, out var tenant) && tenant is string t)
         {
             p[HearthChatProperties.Tenant] = t;
         }
-        if (context.Items.TryGetValue(ApiKeyMiddleware.KeyIdItem, out var key) && key is string id)
+        if (context.Items.TryGetValue(Auth.HearthAuth.KeyIdItem, out var key) && key is string id)
         {
             p[MeteringChatClient.ApiKeyIdKey] = id;
         }

@@ -18,6 +18,7 @@ namespace Hearth.Server.Ollama;
 /// <summary>
 /// The Ollama API: <c>/api/chat</c>, <c>/api/generate</c> (NDJSON streaming, on by default as in Ollama), <c>/api/embed</c>,
 /// <c>/api/tags</c>, <c>/api/ps</c>, <c>/api/show</c>, <c>/api/pull</c>, <c>/api/delete</c>, <c>/api/version</c>. Errors are <c>{"error":"..."}</c>.
+/// Pull and delete write the model store and need an admin key; <c>/api/version</c> is open.
 /// </summary>
 internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackends backends, HearthOptions options, TimeProvider time, Integration.NodeRouter router)
 {
@@ -34,8 +35,8 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         app.MapGet("/api/tags", TagsAsync);
         app.MapGet("/api/ps", PsAsync);
         app.MapPost("/api/show", ShowAsync);
-        app.MapPost("/api/pull", PullAsync);
-        app.MapDelete("/api/delete", DeleteAsync);
+        app.MapPost("/api/pull", PullAsync).RequireAuthorization(Auth.HearthAuth.AdminPolicy);
+        app.MapDelete("/api/delete", DeleteAsync).RequireAuthorization(Auth.HearthAuth.AdminPolicy);
         app.MapGet("/api/version", async (HttpContext c) =>
         {
             c.Response.ContentType = "application/json";
@@ -45,7 +46,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
                 w.WriteString("version", Version);
                 w.WriteEndObject();
             }, c.RequestAborted).ConfigureAwait(false);
-        });
+        }).AllowAnonymous();
     }
 
     private ModelDescriptor Resolve(string? name)
