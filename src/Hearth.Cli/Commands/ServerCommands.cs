@@ -85,6 +85,11 @@ internal static class ServerCommands
             {
                 node = await HearthNode.StartAsync(options, cancellationToken: ct);
             }
+            catch (ApiKeyFileException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return ConfigError;
+            }
             catch (IOException e)
             {
                 Console.Error.WriteLine($"Could not listen on {options.Server.Host}:{options.Server.Port}: {e.Message}");
@@ -93,12 +98,20 @@ internal static class ServerCommands
             await using (node)
             {
                 var models = node.Catalog.List();
-                Console.Out.WriteLine($"Hearth listening on {node.BaseAddress} (OpenAI: {node.BaseAddress}v1, Ollama: {node.BaseAddress}api)");
+                Console.Out.WriteLine(ListeningLine(node));
                 Console.Out.WriteLine($"{models.Count} models ({string.Join(", ", models.Select(m => m.Id))}); models folder {node.Catalog.ModelsDirectory}");
                 Console.Out.WriteLine($"Ledger: {node.Ledger.Options.Store.Kind} {(node.Ledger.Options.Store.Kind == Hearth.Ledger.Options.LedgerStoreKind.Sqlite ? node.Ledger.Options.Store.Connection : node.Ledger.Options.Store.Schema)}, {node.Ledger.Options.Store.Durability} durability; "
                     + (node.Router.IsAvailable ? "model 'hearth/auto' routes " + (options.Routing is null ? "with policy local-only over the local models." : $"with default policy {options.Routing.DefaultPolicy}.") : "no 'hearth/auto' (no local model, no Routing section)."));
-                Console.Out.WriteLine(node.Keys.IsAuthRequired ? "API keys required." : "No API keys exist: authentication is off (create one with 'hearth keys create').");
+                Console.Out.WriteLine(node.Keys.State == ApiKeyAuthState.Off
+                    ? "No API keys exist: authentication is off (create an admin key with 'hearth keys create --tenant NAME --admin')."
+                    : node.Keys.ActiveKeyCount == 0
+                        ? "API keys required, but no key is active: every API request gets 401 until one is created ('hearth keys create --tenant NAME --admin')."
+                        : "API keys required.");
                 Console.Out.Flush();
+                if (NetworkExposure.OpenNodeWarning(options.Server.Host, node.Keys.State) is { } warning)
+                {
+                    Console.Error.WriteLine(warning);
+                }
                 try
                 {
                     await Task.WhenAny(node.WaitForShutdownAsync(ct), Task.Delay(Timeout.Infinite, ct));
@@ -110,6 +123,15 @@ internal static class ServerCommands
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>The first line <c>serve</c> prints: the bound address, and for a node other machines can reach, the local one too.</summary>
+    private static string ListeningLine(HearthNode node)
+    {
+        var apis = $"OpenAI: {node.BaseAddress}v1, Ollama: {node.BaseAddress}api";
+        return NetworkExposure.IsLoopbackOnly(node.Options.Server.Host)
+            ? $"Hearth listening on {node.BaseAddress} ({apis})"
+            : $"Hearth listening on {string.Join(", ", node.ListenAddresses)} (reachable from other machines; on this machine {node.BaseAddress}; {apis})";
     }
 
     private static Command Run()
@@ -329,28 +351,35 @@ internal static class ServerCommands
 
     private static Command Keys()
     {
-        var keys = new Command("keys", "API keys (hashed at rest, one tenant each). With no key, the node needs none; with one or more, every API call must send one.");
+        var keys = new Command("keys", "API keys (hashed at rest, one tenant and role each). A node that has never had a key needs none; once it has had one, every API call must send an active key.");
         var tenant = new Option<string>("--tenant") { Description = "Tenant the key belongs to (ledger and budgets group by it).", Required = true };
         var label = new Option<string?>("--name") { Description = "A label to recognise the key by." };
+        var admin = new Option<bool>("--admin") { Description = "An admin key: also pulls and deletes models, reads every tenant's ledger, /metrics and ledger verification." };
         var home = HomeOption();
-        var create = new Command("create", "Create a key; it is printed once and never stored.") { tenant, label, home };
+        var create = new Command("create", "Create a key; it is printed once and never stored.") { tenant, label, admin, home };
         create.SetAction((ParseResult r) =>
         {
             var store = new ApiKeyStore(HearthHome.KeysFile(HearthHome.Resolve(r.GetValue(home))));
-            var (record, key) = store.Create(r.GetValue(tenant)!, r.GetValue(label));
+            var first = store.State == ApiKeyAuthState.Off;
+            var (record, key) = store.Create(r.GetValue(tenant)!, r.GetValue(label), r.GetValue(admin) ? ApiKeyRoles.Admin : ApiKeyRoles.Tenant);
             Console.Out.WriteLine(key);
-            Console.Error.WriteLine($"key {record.Id} for tenant '{record.Tenant}' created; store it now, it cannot be shown again.");
+            Console.Error.WriteLine($"{record.Role} key {record.Id} for tenant '{record.Tenant}' created; store it now, it cannot be shown again.");
+            if (first)
+            {
+                Console.Error.WriteLine($"This node now requires an API key on every request, also after all keys are revoked ({store.RequiredMarkerPath}).");
+            }
             return 0;
         });
         var listHome = HomeOption();
-        var list = new Command("list", "List keys (ids, tenants, dates; never the keys).") { listHome };
+        var list = new Command("list", "List keys (ids, tenants, roles, dates; never the keys).") { listHome };
         list.SetAction((ParseResult r) =>
         {
             var store = new ApiKeyStore(HearthHome.KeysFile(HearthHome.Resolve(r.GetValue(listHome))));
-            var table = new Table().AddColumns("id", "tenant", "name", "created", "status");
+            var table = new Table().AddColumns("id", "tenant", "role", "name", "created", "status");
             foreach (var k in store.List())
             {
-                table.AddRow(k.Id, Markup.Escape(k.Tenant), Markup.Escape(k.Name ?? ""), k.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                table.AddRow(Markup.Escape(k.Id), Markup.Escape(k.Tenant), k.IsAdmin ? ApiKeyRoles.Admin : ApiKeyRoles.Tenant, Markup.Escape(k.Name ?? ""),
+                    k.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                     k.RevokedAt is { } at ? "revoked " + at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "active");
             }
             AnsiConsole.Write(table);
@@ -368,6 +397,11 @@ internal static class ServerCommands
                 return 1;
             }
             Console.Out.WriteLine($"revoked {r.GetValue(id)}");
+            if (store.ActiveKeyCount == 0)
+            {
+                Console.Error.WriteLine("That was the last active key. Authentication stays on: every API request now gets 401 until a key is "
+                    + "created with 'hearth keys create --tenant NAME --admin'. (/healthz, /readyz and /api/version stay open.)");
+            }
             return 0;
         });
         keys.Subcommands.Add(create);

@@ -9,7 +9,7 @@ public sealed class ApiKeyFileException : IOException
 {
     public ApiKeyFileException(string path, string problem, Exception? inner = null)
         : base($"Keys file '{path}' cannot be used: {problem}. Nothing was changed. Fix the file or restore it from a backup, or move it "
-            + "aside and create new keys with 'hearth keys create --tenant NAME --admin'; until then the node accepts no API key.", inner)
+            + "aside and create new keys with 'hearth keys create --tenant NAME --admin'. Until then a node does not start, and a running node accepts no key.", inner)
     {
         FilePath = path;
         Problem = problem;

@@ -48,6 +48,43 @@ public sealed class LedgerTenantScopeTests
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
 
+    [Fact]
+    public async Task LedgerApi_AdminKey_SeesEveryTenantAndTenantKeyCannotVerify()
+    {
+        using var home = new TempDir("hearth-scope-");
+        InstallStories(home);
+        await using var node = await StartAsync(LocalOptions(home));
+        var (_, acmeKey) = node.Keys.Create("acme", "a");
+        var (_, globexKey) = node.Keys.Create("globex", "g");
+        var (_, adminKey) = node.Keys.Create("ops", "operator", Hearth.Server.Auth.ApiKeyRoles.Admin);
+        using var http = Client(node);
+
+        string? last = null;
+        foreach (var key in new[] { acmeKey, globexKey })
+        {
+            using var chat = await SendAsync(http, HttpMethod.Post, "/v1/chat/completions", key, ChatBody(LocalModel));
+            Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
+            last = Header(chat, "x-hearth-entry-id");
+        }
+        using (var flush = await SendAsync(http, HttpMethod.Get, "/v1/ledger/entries/" + last, adminKey))
+        {
+            Assert.Equal(HttpStatusCode.OK, flush.StatusCode); // an admin reads another tenant's entry; also waits for the commit
+        }
+
+        var all = await JsonAsync(http, "/v1/ledger/entries", adminKey);
+        var globexOnly = await JsonAsync(http, "/v1/ledger/entries?tenant=globex", adminKey);
+        var summary = await JsonAsync(http, "/v1/ledger/summary?by=tenant", adminKey);
+        var verify = await JsonAsync(http, "/v1/ledger/verify", adminKey);
+        using var tenantVerify = await SendAsync(http, HttpMethod.Get, "/v1/ledger/verify", acmeKey);
+
+        Assert.Equal(["acme", "globex"], all.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("tenant").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(["globex"], globexOnly.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("tenant").GetString()));
+        Assert.Equal(2, summary.GetProperty("total").GetProperty("requests").GetInt64());
+        Assert.Equal(JsonValueKind.Object, verify.ValueKind);
+        Assert.Equal(HttpStatusCode.Forbidden, tenantVerify.StatusCode);
+        Assert.Equal("admin_required", JsonDocument.Parse(await tenantVerify.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString());
+    }
+
     private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string key, string? body = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : Json(body) };
