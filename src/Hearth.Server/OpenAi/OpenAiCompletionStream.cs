@@ -21,6 +21,7 @@ internal sealed partial class OpenAiEndpoints
         if (has)
         {
             StreamWriters.CopyHearthHeaders(response, e.Current.AdditionalProperties);
+            model = AnsweringModel.Resolve(response, e.Current.AdditionalProperties, model);
         }
         var trailers = StreamWriters.DeclareHearthTrailers(context);
         StreamWriters.StartSse(response);
