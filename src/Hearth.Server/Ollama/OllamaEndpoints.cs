@@ -232,6 +232,17 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
                 }, ct).ConfigureAwait(false);
                 return;
             }
+            catch (OperationCanceledException) when (ShutdownDrain.StoppedByShutdown(context))
+            {
+                // The client's token is fine, the request's is cancelled: write with none (the host's shutdown timeout bounds it).
+                await StreamWriters.WriteLineAsync(response, w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("error", ShutdownDrain.StoppedMessage);
+                    w.WriteEndObject();
+                }, CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
         }
         var calls2 = toolCalls.Values.Select(v => (v.Name, v.Arguments.ToString())).ToList();
         if (trailers)

@@ -49,6 +49,11 @@ internal sealed partial class OpenAiEndpoints
                 await StreamWriters.WriteEventAsync(response, ErrorResponses.ToWire(error), OpenAiJsonContext.Default.ErrorEnvelopeWire, ct).ConfigureAwait(false);
                 return;
             }
+            catch (OperationCanceledException) when (ShutdownDrain.StoppedByShutdown(context))
+            {
+                await StreamWriters.EndStoppedSseAsync(response).ConfigureAwait(false);
+                return;
+            }
         }
         if (includeUsage || hearth.Count > 0)
         {

@@ -104,6 +104,11 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
                 await StreamWriters.WriteEventAsync(response, ErrorResponses.ToWire(error), OpenAiJsonContext.Default.ErrorEnvelopeWire, ct).ConfigureAwait(false);
                 return;
             }
+            catch (OperationCanceledException) when (ShutdownDrain.StoppedByShutdown(context))
+            {
+                await StreamWriters.EndStoppedSseAsync(response).ConfigureAwait(false);
+                return;
+            }
         }
         if (!finished)
         {
