@@ -101,6 +101,7 @@ public sealed partial class NodeShutdownTests(ITestOutputHelper output)
                     ticks += l.Contains("tick", StringComparison.Ordinal) ? 1 : 0;
                 }
             }
+            var signalled = Stopwatch.StartNew();
             Assert.Equal(0, Kill(process.Id, Sigterm));
             while (await reader.ReadLineAsync() is { } rest)
             {
@@ -110,7 +111,7 @@ public sealed partial class NodeShutdownTests(ITestOutputHelper output)
                 }
             }
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(graceSeconds + 60));
-            output.WriteLine($"exit {process.ExitCode}; {events.Count} events; last: {events[^1]}; stderr: {stderr}");
+            output.WriteLine($"exit {process.ExitCode} {signalled.Elapsed.TotalSeconds:0.0} s after SIGTERM (grace {graceSeconds} s); {events.Count} events; last: {events[^1]}; stderr: {stderr}");
             return (process.ExitCode, events, Path.Combine(home.Path, "ledger", "ledger.db"));
         }
         finally
