@@ -31,6 +31,27 @@ public sealed class LedgerFieldTests
         Assert.Contains("local-only", entry.GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task OllamaChat_AutoModel_ResponseNamesTheAnsweringModel(bool stream)
+    {
+        using var home = new TempDir("hearth-fields-");
+        InstallStories(home);
+        await using var node = await StartAsync(LocalOptions(home));
+        using var http = Client(node);
+        var body = """{"model":"hearth/auto","messages":[{"role":"user","content":"Once upon a time"}],"options":{"num_predict":4,"temperature":0},"stream":"""
+            + (stream ? "true}" : "false}");
+
+        using var response = await http.PostAsync("/api/chat", Json(body));
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("hearth/auto", Header(response, "x-hearth-requested-model"));
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l => Assert.Equal(LocalModel, JsonDocument.Parse(l).RootElement.GetProperty("model").GetString()));
+    }
+
     [Fact]
     public async Task StreamedLocalChat_ClientDisconnects_CancelledEntryRecordsThePromptTokens()
     {
