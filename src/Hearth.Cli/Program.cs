@@ -30,7 +30,14 @@ public static class Program
         }
         try
         {
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            if (parse.CommandResult.Command.Name == "serve" && parse.CommandResult.Command.Parents.Any(p => p is RootCommand))
+            {
+                // The node handles SIGTERM/SIGINT itself (graceful shutdown bounded by Server:ShutdownGraceSeconds, then the
+                // ledger's final checkpoint); System.CommandLine's default would exit 2 s after the signal, mid-shutdown.
+                invocation.ProcessTerminationTimeout = null;
+            }
+            return parse.Invoke(invocation);
         }
 #pragma warning disable CA1031 // the one place every escaping exception becomes a message and an exit code
         catch (Exception e)

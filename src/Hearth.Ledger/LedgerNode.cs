@@ -29,6 +29,9 @@ public sealed class LedgerNode : IAsyncDisposable
     public RequestMeter Meter { get; }
     public BudgetGuard Budgets { get; }
 
+    /// <summary>The anchor file the writer keeps the latest checkpoint in (<see cref="LedgerAnchor"/>).</summary>
+    public string AnchorPath => LedgerAnchor.PathIn(LedgerStores.KeyFolder(Options.Store));
+
     /// <summary>The local journal, when durability is <see cref="LedgerDurability.Journal"/>.</summary>
     public LedgerJournal? Journal { get; private init; }
 
@@ -48,12 +51,18 @@ public sealed class LedgerNode : IAsyncDisposable
             var folder = LedgerStores.KeyFolder(options.Store);
             var key = NodeKey.LoadOrCreate(folder);
             LedgerJournal? journal = null;
+            var recovered = 0;
             if (options.Store.Durability == LedgerDurability.Journal)
             {
-                await LedgerJournal.RecoverAsync(folder, store, cancellationToken).ConfigureAwait(false);
+                recovered = await LedgerJournal.RecoverAsync(folder, store, cancellationToken).ConfigureAwait(false);
                 journal = LedgerJournal.Open(folder);
             }
-            var writer = new LedgerWriter(store, options.Store, key, options.NodeId, time, journal);
+            var writer = new LedgerWriter(store, options.Store, key, options.NodeId, time, journal, LedgerAnchor.PathIn(folder));
+            if (recovered > 0)
+            {
+                // A crash left these in the journal only: sign them now, so the tail is not left uncovered until the next interval.
+                await writer.CheckpointNowAsync(cancellationToken).ConfigureAwait(false);
+            }
             var meter = RequestMeter.Create(options, http, time);
             if (options.Intensity.Kind != IntensitySourceKinds.Static || options.Intensity.OnSiteGenerationUrl is not null)
             {

@@ -43,7 +43,18 @@ internal static class LedgerCommands
         var pg = PgSchemaOption();
         var home = HomeOption();
         var keyDir = new Option<string?>("--key-dir") { Description = "Folder with node-key.pem whose checkpoints are trusted (default: the ledger's key folder, for SQLite the database's folder)" };
-        var cmd = new Command("verify", "Check the whole hash chain and signed checkpoints; names the first edited, deleted or reordered entry.") { db, pg, home, keyDir };
+        var anchor = new Option<string?>("--anchor")
+        {
+            Description = "Anchor file to compare with (default: ledger-anchor.json in the key folder; give a copy shipped elsewhere to check against it)",
+        };
+        var every = new Option<int?>("--checkpoint-every")
+        {
+            Description = "The node's checkpoint interval: more entries after the last checkpoint fail (default: Ledger:Store:CheckpointEveryEntries, 1000)",
+        };
+        var cmd = new Command("verify", "Check the hash chain, the signed checkpoint chain and the anchor file; names the first edited, deleted or reordered entry or checkpoint.")
+        {
+            db, pg, home, keyDir, anchor, every,
+        };
         cmd.SetAction(async (ParseResult r, CancellationToken ct) =>
         {
             try
@@ -57,12 +68,19 @@ internal static class LedgerCommands
                 {
                     Console.Error.WriteLine("warning: no node-key.pem found; checkpoints are checked against the keys they carry only.");
                 }
-                var v = await LedgerVerifier.VerifyAsync(store, trusted, ct);
+                var anchorPath = r.GetValue(anchor) ?? (folder is null ? null : LedgerAnchor.PathIn(folder));
+                var interval = r.GetValue(every) ?? location.CheckpointEveryEntries;
+                if (interval < 1)
+                {
+                    throw new ArgumentException($"--checkpoint-every must be at least 1 (got {interval}).");
+                }
+                var v = await LedgerVerifier.VerifyWithOptionsAsync(
+                    store, new LedgerVerifyOptions { TrustedPublicKeys = trusted, CheckpointEveryEntries = interval, AnchorPath = anchorPath }, ct);
                 Console.WriteLine(v.IsValid ? v.Message : $"FAILED at entry {v.FirstBadSequence} ({v.Failure.ToString().ToLowerInvariant()}): {v.Message}");
                 return v.IsValid ? 0 : 1;
             }
-            catch (Exception ex) when (ex is FileNotFoundException or LedgerStoreException or LedgerFormatException or Microsoft.Data.Sqlite.SqliteException
-                                           or Npgsql.NpgsqlException or Hearth.Server.Configuration.HearthConfigException)
+            catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or LedgerStoreException or LedgerFormatException
+                                           or Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException or Hearth.Server.Configuration.HearthConfigException)
             {
                 Console.Error.WriteLine("error: " + ex.Message);
                 return 2;

@@ -14,6 +14,9 @@ namespace Hearth.Cli.Commands;
 /// </summary>
 internal sealed record LedgerLocation(LedgerStoreKind Kind, string Connection, string Schema, string? KeyFolder)
 {
+    /// <summary>The node's checkpoint interval: configured for the node's own ledger, the default for <c>--db</c>.</summary>
+    public int CheckpointEveryEntries { get; init; } = new LedgerStoreOptions().CheckpointEveryEntries;
+
     /// <summary>Resolves the options; throws <see cref="HearthConfigException"/> for a bad configuration.</summary>
     public static LedgerLocation Resolve(string? db, string? pgSchema, string? home)
     {
@@ -30,9 +33,10 @@ internal sealed record LedgerLocation(LedgerStoreKind Kind, string Connection, s
         }
         var options = HearthConfiguration.Load(overrides);
         var store = NodeLedger.Locate(options.Ledger, options.Home!).Store;
-        return store.Kind == LedgerStoreKind.Sqlite
+        var location = store.Kind == LedgerStoreKind.Sqlite
             ? new LedgerLocation(LedgerStoreKind.Sqlite, store.Connection, "", LedgerStores.KeyFolder(store))
             : new LedgerLocation(LedgerStoreKind.Postgres, store.Connection, pgSchema ?? store.Schema, LedgerStores.KeyFolder(store));
+        return location with { CheckpointEveryEntries = store.CheckpointEveryEntries };
     }
 
     /// <summary>Opens the store (a missing SQLite file is an error, never created).</summary>

@@ -66,6 +66,7 @@ public sealed class LocalChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var (prompt, fallback) = ChatPromptBuilder.Build(_model, messages, options);
         var request = ToRequest(prompt, options, fallback);
+        ReportInputTokens(options, prompt.Length);
         var responseId = "hearth-" + Guid.NewGuid().ToString("N")[..16];
         var created = DateTimeOffset.UtcNow;
         var output = 0;
@@ -89,6 +90,21 @@ public sealed class LocalChatClient : IChatClient
                 update.Contents.Add(new UsageContent(Usage(prompt.Length, output, token.CpuSeconds)));
             }
             yield return update;
+        }
+    }
+
+    /// <summary>
+    /// Request option key of an <see cref="Action{T}"/> of <see cref="long"/> told the prompt's token count once it is
+    /// tokenized (the ledger's metering stage sets it, so a cancelled request still records its tokens in).
+    /// </summary>
+    public const string InputTokensObserverKey = "hearth.input_tokens_observer";
+
+    /// <summary>Tells the <see cref="InputTokensObserverKey"/> observer, when the options carry one, how many prompt tokens there are.</summary>
+    public static void ReportInputTokens(ChatOptions? options, int promptTokens)
+    {
+        if (options?.AdditionalProperties?.TryGetValue(InputTokensObserverKey, out var o) == true && o is Action<long> observe)
+        {
+            observe(promptTokens);
         }
     }
 

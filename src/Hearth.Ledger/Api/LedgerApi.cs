@@ -74,19 +74,22 @@ public sealed class LedgerApi
     private readonly ILedgerStore _store;
     private readonly TimeProvider _time;
     private readonly Func<CancellationToken, Task>? _flush;
-    private readonly IReadOnlyCollection<string>? _trustedKeys;
+    private readonly LedgerVerifyOptions _verifyOptions;
     private readonly SemaphoreSlim _verifyGate = new(1, 1);
 
     /// <param name="store">The ledger to read.</param>
     /// <param name="time">Clock for report times.</param>
     /// <param name="flush">Waits until entries queued so far are committed (the writer's flush); lets a lookup by id find an entry just journaled.</param>
     /// <param name="trustedPublicKeys">Keys whose checkpoints verification trusts (the node's own); null accepts each checkpoint's key.</param>
-    public LedgerApi(ILedgerStore store, TimeProvider? time = null, Func<CancellationToken, Task>? flush = null, IReadOnlyCollection<string>? trustedPublicKeys = null)
+    /// <param name="verifyOptions">The tail and anchor checks of verification (its trusted keys are replaced by <paramref name="trustedPublicKeys"/>); null checks neither.</param>
+    public LedgerApi(
+        ILedgerStore store, TimeProvider? time = null, Func<CancellationToken, Task>? flush = null, IReadOnlyCollection<string>? trustedPublicKeys = null,
+        LedgerVerifyOptions? verifyOptions = null)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _time = time ?? TimeProvider.System;
         _flush = flush;
-        _trustedKeys = trustedPublicKeys;
+        _verifyOptions = (verifyOptions ?? new LedgerVerifyOptions()) with { TrustedPublicKeys = trustedPublicKeys };
     }
 
     /// <summary>
@@ -123,7 +126,7 @@ public sealed class LedgerApi
         }
         try
         {
-            var v = await LedgerVerifier.VerifyAsync(_store, _trustedKeys, cancellationToken).ConfigureAwait(false);
+            var v = await LedgerVerifier.VerifyWithOptionsAsync(_store, _verifyOptions, cancellationToken).ConfigureAwait(false);
             return new LedgerVerificationDto(v.IsValid, v.EntriesChecked, v.CheckpointsChecked,
                 v.IsValid ? null : v.Failure.ToString().ToLowerInvariant(), v.FirstBadSequence, v.Message);
         }

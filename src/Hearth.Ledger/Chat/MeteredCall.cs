@@ -39,6 +39,23 @@ internal sealed class MeteredCall : IDisposable
     /// <summary>Streamed content updates seen so far (one per token for the local engine; one per SSE chunk upstream).</summary>
     public long ContentUpdates { get; set; }
 
+    /// <summary>
+    /// Prompt tokens the backend reported before it finished (through <see cref="MeteringChatClient.InputTokensObserverKey"/>);
+    /// the tokens in of a cancelled or failed call. 0 when the backend reports none (upstreams report usage only at the end).
+    /// </summary>
+    public long InputTokensSeen => Interlocked.Read(ref _inputTokensSeen);
+
+    private long _inputTokensSeen;
+
+    /// <summary>Returns options for the inner call carrying the input-token observer (a clone; the caller's options are not changed).</summary>
+    public TOptions WithInputTokenObserver<TOptions>(TOptions? options, Func<TOptions> create, Func<TOptions, TOptions> clone, Func<TOptions, AdditionalPropertiesDictionary> props)
+        where TOptions : class
+    {
+        var o = options is null ? create() : clone(options);
+        props(o)[MeteringChatClient.InputTokensObserverKey] = new Action<long>(n => Interlocked.Exchange(ref _inputTokensSeen, Math.Max(0, n)));
+        return o;
+    }
+
     public static MeteredCall Begin(IRequestMeter meter, ILedgerAppender ledger, MeteringChatClientOptions options, AdditionalPropertiesDictionary? request, string? modelId)
     {
         var info = new RequestInfo
@@ -124,18 +141,24 @@ internal sealed class MeteredCall : IDisposable
     }
 
     /// <summary>
-    /// Records a cancelled or failed call (tokens out = <see cref="ContentUpdates"/>, tokens in unknown = 0), unless an entry
-    /// was already recorded. A ledger failure here is swallowed so the caller sees the request's own error.
+    /// Records a cancelled or failed call (tokens in = <see cref="InputTokensSeen"/>, tokens out = <see cref="ContentUpdates"/>),
+    /// unless an entry was already recorded, or <paramref name="error"/> is an <see cref="IRequestRefusal"/> (refused before
+    /// any work: no entry). A ledger failure here is swallowed so the caller sees the request's own error.
     /// </summary>
-    public async Task AbortAsync(RequestOutcome outcome)
+    public async Task AbortAsync(RequestOutcome outcome, Exception? error = null)
     {
         if (_recorded)
         {
             return;
         }
+        if (error is IRequestRefusal)
+        {
+            _recorded = true;
+            return;
+        }
         try
         {
-            await CompleteAsync(0, ContentUpdates, outcome, CancellationToken.None).ConfigureAwait(false);
+            await CompleteAsync(InputTokensSeen, ContentUpdates, outcome, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is LedgerStoreException or ObjectDisposedException)
         {

@@ -70,6 +70,13 @@ public sealed class MeteringChatClient : DelegatingChatClient
     /// </summary>
     public const string CpuMicrosecondsKey = "hearth.cpu_microseconds";
 
+    /// <summary>
+    /// Request <see cref="ChatOptions.AdditionalProperties"/> key of an <see cref="Action{T}"/> of <see cref="long"/> that a
+    /// backend calls with the prompt's token count as soon as it knows it (a local engine, after tokenizing), so a call
+    /// cancelled before its usage arrives still records its tokens in. The metering stage sets it on a clone of the options.
+    /// </summary>
+    public const string InputTokensObserverKey = "hearth.input_tokens_observer";
+
     /// <summary>Key of the sealed <see cref="LedgerEntry"/> in the response's AdditionalProperties.</summary>
     public const string EntryKey = "hearth.ledger_entry";
 
@@ -91,11 +98,11 @@ public sealed class MeteringChatClient : DelegatingChatClient
         ChatResponse response;
         try
         {
-            response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            response = await base.GetResponseAsync(messages, Observed(call, options), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            await call.AbortAsync(MeteredCall.OutcomeOf(ex, cancellationToken)).ConfigureAwait(false);
+            await call.AbortAsync(MeteredCall.OutcomeOf(ex, cancellationToken), ex).ConfigureAwait(false);
             throw;
         }
         call.Observe(response.AdditionalProperties);
@@ -113,7 +120,7 @@ public sealed class MeteringChatClient : DelegatingChatClient
         using var call = MeteredCall.Begin(_meter, _ledger, _options, options?.AdditionalProperties, options?.ModelId);
         UsageDetails? usage = null;
         var ended = false;
-        var e = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var e = base.GetStreamingResponseAsync(messages, Observed(call, options), cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
             var first = true;
@@ -123,7 +130,7 @@ public sealed class MeteringChatClient : DelegatingChatClient
                 if (error is not null)
                 {
                     ended = true;
-                    await call.AbortAsync(MeteredCall.OutcomeOf(error.SourceException, cancellationToken)).ConfigureAwait(false);
+                    await call.AbortAsync(MeteredCall.OutcomeOf(error.SourceException, cancellationToken), error.SourceException).ConfigureAwait(false);
                     error.Throw();
                 }
                 if (!has)
@@ -176,6 +183,9 @@ public sealed class MeteringChatClient : DelegatingChatClient
             }
         }
     }
+
+    private static ChatOptions Observed(MeteredCall call, ChatOptions? options) =>
+        call.WithInputTokenObserver(options, static () => new ChatOptions(), static o => o.Clone(), static o => o.AdditionalProperties ??= []);
 
     private static async ValueTask<(bool Has, ExceptionDispatchInfo? Error)> MoveNextAsync(IAsyncEnumerator<ChatResponseUpdate> e)
     {

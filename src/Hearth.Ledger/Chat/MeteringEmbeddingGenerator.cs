@@ -45,7 +45,7 @@ public sealed class MeteringEmbeddingGenerator<TInput, TEmbedding> : DelegatingE
         }
         catch (Exception ex)
         {
-            await call.AbortAsync(MeteredCall.OutcomeOf(ex, cancellationToken)).ConfigureAwait(false);
+            await call.AbortAsync(MeteredCall.OutcomeOf(ex, cancellationToken), ex).ConfigureAwait(false);
             throw;
         }
         call.ModelId = result.Count > 0 ? result[0].ModelId : null;

@@ -69,6 +69,13 @@ public static class ReportWriters
     public static string Json(LedgerReport report) =>
         JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase });
 
+    /// <summary>What "avoided" means, printed with the table and HTML reports (docs/ledger.md, "Reports").</summary>
+    public const string CounterfactualDefinition =
+        "avoided = counterfactual - actual. The counterfactual is the large model's facility energy for the same output tokens "
+        + "(EcoLogits' GPU energy per output token x PUE); it leaves out prompt processing and the server's non-GPU power, so it is a "
+        + "lower bound. A negative avoided figure means this node spent more than that lower bound on those requests: typical of "
+        + "cancelled or failed requests (energy spent, few or no output tokens) and of long prompts with short answers.";
+
     public static string Table(LedgerReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -83,6 +90,7 @@ public static class ReportWriters
         var sb = new StringBuilder();
         sb.Append(Inv, $"Hearth ledger report by {report.GroupBy.ToString().ToLowerInvariant()} — {report.StoreDescription}\n");
         sb.Append(Inv, $"Counterfactual: every request served by {report.Counterfactual.Name} ({report.Counterfactual.ActiveParamsBillions} B params, PUE {report.Counterfactual.ProviderPue})\n");
+        sb.Append(CounterfactualDefinition).Append('\n');
         sb.AppendJoin("  ", head.Select((h, i) => h.PadRight(widths[i]))).Append('\n');
         foreach (var r in rows)
         {
@@ -110,6 +118,7 @@ public static class ReportWriters
             sb.Append(Inv, $"; to {t:yyyy-MM-dd HH:mm}Z");
         }
         sb.Append(Inv, $". Counterfactual: every request served by {E(report.Counterfactual.Name)} ({report.Counterfactual.ActiveParamsBillions} B active parameters, PUE {report.Counterfactual.ProviderPue}), estimated with the same remote formula.</p>");
+        sb.Append("<p class=\"note\">").Append(E(CounterfactualDefinition)).Append("</p>");
         sb.Append("<table><tr><th>group</th><th>requests</th><th>tokens</th><th>energy Wh</th><th>gCO2e</th><th>water L</th><th>SCI g/request</th><th>SCI g/1k tokens</th><th>method</th><th>avoided Wh</th><th>avoided gCO2e</th><th>avoided L</th></tr>");
         foreach (var r in report.Rows.Append(report.Total))
         {

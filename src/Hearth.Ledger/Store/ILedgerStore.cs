@@ -31,8 +31,8 @@ public interface ILedgerStore : IAsyncDisposable
     /// <summary>Entries matching <paramref name="query"/>, ordered by sequence, as stored (nothing recomputed).</summary>
     Task<IReadOnlyList<LedgerEntry>> QueryAsync(LedgerQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Records a signed checkpoint (ignored if one already exists at that sequence).</summary>
-    Task AppendCheckpointAsync(LedgerCheckpoint checkpoint, CancellationToken cancellationToken);
+    /// <summary>Records a signed checkpoint; false (nothing written) when one already exists at that sequence.</summary>
+    Task<bool> AppendCheckpointAsync(LedgerCheckpoint checkpoint, CancellationToken cancellationToken);
 
     /// <summary>Every checkpoint, ordered by sequence.</summary>
     Task<IReadOnlyList<LedgerCheckpoint>> ReadCheckpointsAsync(CancellationToken cancellationToken);
@@ -59,11 +59,19 @@ public sealed record LedgerQuery
     public int Limit { get; init; } = 1000;
 }
 
-/// <summary>A signed statement that the chain's entry <see cref="Sequence"/> had hash <see cref="Hash"/>.</summary>
+/// <summary>
+/// A signed statement that the chain's entry <see cref="Sequence"/> had hash <see cref="Hash"/>. Version 2 (chained)
+/// also signs <see cref="EntryCount"/> (entries covered, = <see cref="Sequence"/>) and <see cref="PreviousCheckpointHash"/>
+/// (the <see cref="CheckpointChain.HashOf"/> of the same node's previous checkpoint, or the genesis hash for its first), so
+/// deleting a checkpoint breaks the next one. Version 1 (legacy, before chaining) signs neither.
+/// </summary>
 public sealed record LedgerCheckpoint(
     long Sequence,
     string Hash,
     DateTimeOffset Timestamp,
     string NodeId,
     string PublicKeySpkiBase64,
-    string SignatureBase64);
+    string SignatureBase64,
+    int Version = CheckpointChain.LegacyVersion,
+    string PreviousCheckpointHash = "",
+    long EntryCount = 0);

@@ -8,6 +8,8 @@ namespace Hearth.Ledger.Store;
 /// <remarks>
 /// Migration 2 adds <c>encoding_version</c> (default 1: rows written before it were hashed with encoding version 1),
 /// <c>reason</c>, <c>policy</c> (default empty) and <c>outcome</c> (default <c>ok</c>), and an index on <c>entry_id</c>.
+/// Migration 3 adds the checkpoint chain: <c>version</c> (default 1: checkpoints written before it are unchained),
+/// <c>prev_checkpoint_hash</c> and <c>entry_count</c> (see <see cref="CheckpointChain"/>).
 /// </remarks>
 internal static class LedgerSchema
 {
@@ -78,6 +80,11 @@ internal static class LedgerSchema
             ALTER TABLE {0}ledger_entries ADD COLUMN policy TEXT NOT NULL DEFAULT '';
             ALTER TABLE {0}ledger_entries ADD COLUMN outcome TEXT NOT NULL DEFAULT 'ok';
             CREATE INDEX ledger_entries_entry_id ON {0}ledger_entries (entry_id);
+            """,
+            $$"""
+            ALTER TABLE {0}ledger_checkpoints ADD COLUMN version {{i64}} NOT NULL DEFAULT 1;
+            ALTER TABLE {0}ledger_checkpoints ADD COLUMN prev_checkpoint_hash TEXT NOT NULL DEFAULT '';
+            ALTER TABLE {0}ledger_checkpoints ADD COLUMN entry_count {{i64}} NOT NULL DEFAULT 0;
             """,
         ];
     }

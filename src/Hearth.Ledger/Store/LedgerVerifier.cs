@@ -18,34 +18,105 @@ public enum LedgerFailureKind
 
     /// <summary>A checkpoint's signature is invalid, its key is not trusted, or it disagrees with the chain.</summary>
     CheckpointMismatch,
+
+    /// <summary>A signed checkpoint was deleted: the next one of its node links to a checkpoint that is not there, or the anchor's is gone.</summary>
+    CheckpointDeleted,
+
+    /// <summary>More entries than the checkpoint interval follow the last signed checkpoint (its checkpoints were deleted).</summary>
+    Uncovered,
+
+    /// <summary>The anchor file is unreadable, not signed by a trusted key, or disagrees with the ledger's checkpoint.</summary>
+    AnchorMismatch,
 }
 
-/// <summary>The outcome of <see cref="LedgerVerifier.VerifyAsync"/>.</summary>
+/// <summary>What <see cref="LedgerVerifier"/> found about the anchor file (<see cref="LedgerAnchor"/>).</summary>
+public enum AnchorStatus
+{
+    /// <summary>No anchor path was given.</summary>
+    NotChecked,
+
+    /// <summary>The anchor's checkpoint is in the ledger, unchanged.</summary>
+    Matches,
+
+    /// <summary>No file at the anchor path: the tail after the last checkpoint could not be checked against an outside copy.</summary>
+    Missing,
+
+    /// <summary>The anchor was read and the ledger fails against it (see the failure).</summary>
+    Disagrees,
+}
+
+/// <summary>What <see cref="LedgerVerifier.VerifyWithOptionsAsync"/> checks beyond the hash chain.</summary>
+public sealed record LedgerVerifyOptions
+{
+    /// <summary>SPKI base64 keys whose checkpoints are trusted; null accepts the key each checkpoint carries.</summary>
+    public IReadOnlyCollection<string>? TrustedPublicKeys { get; init; }
+
+    /// <summary>
+    /// The node's checkpoint interval (<see cref="Options.LedgerStoreOptions.CheckpointEveryEntries"/>): more entries than
+    /// this after the last checkpoint fail as <see cref="LedgerFailureKind.Uncovered"/>. Null skips the tail check.
+    /// </summary>
+    public int? CheckpointEveryEntries { get; init; }
+
+    /// <summary>The anchor file to compare with (<see cref="LedgerAnchor.PathIn"/>, or a copy shipped elsewhere); null skips it.</summary>
+    public string? AnchorPath { get; init; }
+}
+
+/// <summary>The outcome of <see cref="LedgerVerifier.VerifyWithOptionsAsync"/>.</summary>
+/// <param name="LegacyCheckpoints">Version-1 checkpoints (written before checkpoints were chained): their deletion cannot be detected.</param>
 public sealed record LedgerVerification(
     bool IsValid,
     long EntriesChecked,
     long CheckpointsChecked,
     LedgerFailureKind Failure,
     long? FirstBadSequence,
-    string Message);
+    string Message,
+    AnchorStatus Anchor = AnchorStatus.NotChecked,
+    long LegacyCheckpoints = 0);
 
 /// <summary>
 /// Walks the whole chain in sequence order and names the first edited, deleted or reordered entry; then checks each
-/// signed checkpoint (signature, trusted key when one is given, and that the chain still has that hash at that sequence).
+/// signed checkpoint (signature, trusted key when one is given, that the chain still has that hash at that sequence, and
+/// that each node's chained checkpoints link to one another), then the anchor file, then that no more than the checkpoint
+/// interval of entries follows the last checkpoint.
 /// </summary>
 public static class LedgerVerifier
 {
-    /// <summary>Verifies the ledger in <paramref name="store"/>.</summary>
+    /// <summary>Verifies the hash chain and checkpoints only (no tail or anchor check).</summary>
     /// <param name="store">The store to read.</param>
     /// <param name="trustedPublicKeys">SPKI base64 keys whose checkpoints are trusted; null accepts the key each checkpoint carries.</param>
     /// <param name="cancellationToken">Cancels the walk.</param>
-    public static async Task<LedgerVerification> VerifyAsync(
-        ILedgerStore store, IReadOnlyCollection<string>? trustedPublicKeys, CancellationToken cancellationToken)
+    public static Task<LedgerVerification> VerifyAsync(
+        ILedgerStore store, IReadOnlyCollection<string>? trustedPublicKeys, CancellationToken cancellationToken) =>
+        VerifyWithOptionsAsync(store, new LedgerVerifyOptions { TrustedPublicKeys = trustedPublicKeys }, cancellationToken);
+
+    /// <summary>Verifies the ledger in <paramref name="store"/> with the checks <paramref name="options"/> turns on.</summary>
+    public static async Task<LedgerVerification> VerifyWithOptionsAsync(ILedgerStore store, LedgerVerifyOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        var trustedPublicKeys = options.TrustedPublicKeys;
+        LedgerCheckpoint? anchor = null;
+        if (options.AnchorPath is { } anchorPath)
+        {
+            try
+            {
+                anchor = LedgerAnchor.TryRead(anchorPath);
+            }
+            catch (LedgerFormatException ex)
+            {
+                return Fail(LedgerFailureKind.AnchorMismatch, null, 0, ex.Message + " (restore the shipped copy, or pass it with --anchor)") with
+                {
+                    Anchor = AnchorStatus.Disagrees,
+                };
+            }
+        }
         // Checkpoints are few (one per CheckpointEveryEntries); entries are streamed, so memory stays O(checkpoints).
         var checkpoints = await store.ReadCheckpointsAsync(cancellationToken).ConfigureAwait(false);
         var checkpointSeqs = checkpoints.Select(c => c.Sequence).ToHashSet();
+        if (anchor is not null)
+        {
+            checkpointSeqs.Add(anchor.Sequence);
+        }
         var hashAtSequence = new Dictionary<long, string>();
         long expectedSeq = 1;
         var expectedPrev = LedgerHash.Genesis;
@@ -98,11 +169,16 @@ public static class LedgerVerifier
 
         var lastSeq = expectedSeq - 1;
         long cpChecked = 0;
+        long legacy = 0;
+        var lastOfNode = new Dictionary<string, LedgerCheckpoint>(StringComparer.Ordinal);
         foreach (var cp in checkpoints)
         {
             if (!NodeKey.VerifySignature(cp))
             {
-                return Fail(LedgerFailureKind.CheckpointMismatch, cp.Sequence, checkedCount, $"checkpoint at entry {cp.Sequence} has an invalid signature");
+                return Fail(LedgerFailureKind.CheckpointMismatch, cp.Sequence, checkedCount,
+                    CheckpointChain.IsKnownVersion(cp.Version)
+                        ? $"checkpoint at entry {cp.Sequence} has an invalid signature"
+                        : $"checkpoint at entry {cp.Sequence} has version {cp.Version}, which this build does not know (edited, or written by a newer Hearth)");
             }
             if (trustedPublicKeys is not null && !trustedPublicKeys.Contains(cp.PublicKeySpkiBase64))
             {
@@ -118,10 +194,110 @@ public static class LedgerVerifier
                 return Fail(LedgerFailureKind.CheckpointMismatch, cp.Sequence, checkedCount,
                     $"entry {cp.Sequence} differs from the signed checkpoint: the chain up to it was rewritten");
             }
+            lastOfNode.TryGetValue(cp.NodeId, out var previous);
+            if (cp.Version == CheckpointChain.LegacyVersion)
+            {
+                if (previous is { Version: > CheckpointChain.LegacyVersion })
+                {
+                    return Fail(LedgerFailureKind.CheckpointMismatch, cp.Sequence, checkedCount,
+                        $"checkpoint at entry {cp.Sequence} (node '{cp.NodeId}') is an unchained legacy checkpoint after chained ones: it was not written by this node's Hearth");
+                }
+                legacy++;
+            }
+            else
+            {
+                if (cp.EntryCount != cp.Sequence)
+                {
+                    return Fail(LedgerFailureKind.CheckpointMismatch, cp.Sequence, checkedCount,
+                        $"checkpoint at entry {cp.Sequence} vouches for {cp.EntryCount} entries, but the chain has {cp.Sequence} up to it");
+                }
+                var expected = previous is null ? CheckpointChain.Genesis : CheckpointChain.HashOf(previous);
+                if (!string.Equals(cp.PreviousCheckpointHash, expected, StringComparison.Ordinal))
+                {
+                    var after = previous is null ? "the start of the ledger" : $"the checkpoint at entry {previous.Sequence}";
+                    return Fail(LedgerFailureKind.CheckpointDeleted, cp.Sequence, checkedCount,
+                        $"checkpoint at entry {cp.Sequence} (node '{cp.NodeId}') was signed after a checkpoint that is no longer in the ledger: "
+                        + $"a checkpoint between {after} and entry {cp.Sequence} was deleted");
+                }
+            }
+            lastOfNode[cp.NodeId] = cp;
             cpChecked++;
         }
-        return new LedgerVerification(true, checkedCount, cpChecked, LedgerFailureKind.None, null,
-            $"ok: {checkedCount} entries and {cpChecked} signed checkpoints verified");
+
+        var anchorStatus = AnchorStatus.NotChecked;
+        var notes = new List<string>();
+        if (options.AnchorPath is { } path)
+        {
+            if (anchor is null)
+            {
+                anchorStatus = AnchorStatus.Missing;
+                notes.Add($"anchor missing: no {path}, so deletions after the last checkpoint could not be checked against an outside copy");
+            }
+            else
+            {
+                if (CheckAnchor(anchor, path, checkpoints, hashAtSequence, lastSeq, trustedPublicKeys, checkedCount) is { } bad)
+                {
+                    return bad with { Anchor = AnchorStatus.Disagrees };
+                }
+                anchorStatus = AnchorStatus.Matches;
+                notes.Add($"anchor matches the checkpoint at entry {anchor.Sequence}");
+            }
+        }
+
+        var lastCovered = checkpoints.Count == 0 ? 0 : checkpoints[^1].Sequence;
+        if (options.CheckpointEveryEntries is { } every && lastSeq - lastCovered > every)
+        {
+            return Fail(LedgerFailureKind.Uncovered, lastCovered + 1, checkedCount,
+                $"entries {lastCovered + 1}..{lastSeq} ({lastSeq - lastCovered}) follow the last signed checkpoint "
+                + (lastCovered == 0 ? "(there is none)" : $"(entry {lastCovered})")
+                + $", but the node signs one every {every} entries: checkpoints were deleted (or the node was killed between a commit and its checkpoint; it signs one at its next batch)") with
+            {
+                Anchor = anchorStatus,
+                LegacyCheckpoints = legacy,
+            };
+        }
+        if (legacy > 0)
+        {
+            notes.Add(legacy == cpChecked
+                ? $"legacy checkpoints: all {legacy} were written before checkpoints were chained, so deleting some of them cannot be detected; run the node (it chains its next checkpoint onto them and writes the anchor file)"
+                : $"{legacy} legacy (unchained) checkpoints before the chained ones");
+        }
+        var message = $"ok: {checkedCount} entries and {cpChecked} signed checkpoints verified" + (notes.Count > 0 ? "; " + string.Join("; ", notes) : "");
+        return new LedgerVerification(true, checkedCount, cpChecked, LedgerFailureKind.None, null, message, anchorStatus, legacy);
+    }
+
+    /// <summary>Null when the anchor's checkpoint is in the ledger unchanged; otherwise the failure.</summary>
+    private static LedgerVerification? CheckAnchor(
+        LedgerCheckpoint anchor, string path, IReadOnlyList<LedgerCheckpoint> checkpoints, Dictionary<long, string> hashAtSequence, long lastSeq,
+        IReadOnlyCollection<string>? trustedPublicKeys, long checkedCount)
+    {
+        if (!NodeKey.VerifySignature(anchor))
+        {
+            return Fail(LedgerFailureKind.AnchorMismatch, anchor.Sequence, checkedCount, $"anchor {path} has an invalid signature (edited)");
+        }
+        if (trustedPublicKeys is not null && !trustedPublicKeys.Contains(anchor.PublicKeySpkiBase64))
+        {
+            return Fail(LedgerFailureKind.AnchorMismatch, anchor.Sequence, checkedCount, $"anchor {path} is signed by a key this node does not trust");
+        }
+        if (anchor.Sequence > lastSeq)
+        {
+            return Fail(LedgerFailureKind.Deleted, lastSeq + 1, checkedCount,
+                $"entries {lastSeq + 1}..{anchor.Sequence} were deleted: the anchor {path} vouches for entry {anchor.Sequence} but the ledger ends at {lastSeq}");
+        }
+        var stored = checkpoints.FirstOrDefault(c => c.Sequence == anchor.Sequence);
+        if (stored is null)
+        {
+            var entryChanged = !hashAtSequence.TryGetValue(anchor.Sequence, out var h) || !string.Equals(h, anchor.Hash, StringComparison.Ordinal);
+            return Fail(entryChanged ? LedgerFailureKind.AnchorMismatch : LedgerFailureKind.CheckpointDeleted, anchor.Sequence, checkedCount,
+                $"the anchored checkpoint at entry {anchor.Sequence} ({path}) is not in the ledger: it was deleted"
+                + (entryChanged ? $", and entry {anchor.Sequence} no longer has the anchored hash (the chain was rewritten)" : ""));
+        }
+        if (!string.Equals(CheckpointChain.HashOf(stored), CheckpointChain.HashOf(anchor), StringComparison.Ordinal))
+        {
+            return Fail(LedgerFailureKind.AnchorMismatch, anchor.Sequence, checkedCount,
+                $"the ledger's checkpoint at entry {anchor.Sequence} disagrees with the anchor {path} (it was replaced)");
+        }
+        return null;
     }
 
     /// <summary>Sequence of the stored entry whose hash is <paramref name="hash"/>, or -1 (one extra scan, only on failure).</summary>
@@ -155,6 +331,6 @@ public static class LedgerVerifier
         }
     }
 
-    private static LedgerVerification Fail(LedgerFailureKind kind, long seq, long checkedCount, string message) =>
+    private static LedgerVerification Fail(LedgerFailureKind kind, long? seq, long checkedCount, string message) =>
         new(false, checkedCount, 0, kind, seq, message);
 }

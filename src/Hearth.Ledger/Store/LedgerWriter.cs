@@ -37,7 +37,10 @@ public sealed class LedgerWriter : ILedgerAppender, IAsyncDisposable
     private readonly Channel<Pending> _queue;
     private readonly Task _loop;
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly string? _anchorPath;
+    private readonly SemaphoreSlim _checkpointGate = new(1, 1);
     private long _lastCheckpointSequence = -1;
+    private LedgerCheckpoint? _lastOwnCheckpoint;
     private long _committed;
     private long _batches;
 
@@ -47,8 +50,16 @@ public sealed class LedgerWriter : ILedgerAppender, IAsyncDisposable
     /// <param name="nodeId">Node id in checkpoints.</param>
     /// <param name="time">Clock for checkpoint times.</param>
     /// <param name="journal">Required for <see cref="LedgerDurability.Journal"/> (recover it before opening).</param>
-    public LedgerWriter(ILedgerStore store, LedgerStoreOptions options, NodeKey? key, string nodeId, TimeProvider? time = null, LedgerJournal? journal = null)
+    /// <param name="anchorPath">
+    /// Where the latest checkpoint is also written (<see cref="LedgerAnchor"/>); null writes no anchor. When the anchor
+    /// vouches for a later checkpoint of this node than the store holds, the next checkpoint chains onto the anchor's, so
+    /// deleted checkpoints stay evident after a restart.
+    /// </param>
+    public LedgerWriter(
+        ILedgerStore store, LedgerStoreOptions options, NodeKey? key, string nodeId, TimeProvider? time = null, LedgerJournal? journal = null,
+        string? anchorPath = null)
     {
+        _anchorPath = anchorPath;
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _key = key;
@@ -181,16 +192,18 @@ public sealed class LedgerWriter : ILedgerAppender, IAsyncDisposable
         {
             return;
         }
-        if (_lastCheckpointSequence < 0)
+        await _checkpointGate.WaitAsync().ConfigureAwait(false);
+        try
         {
-            var cps = await _store.ReadCheckpointsAsync(CancellationToken.None).ConfigureAwait(false);
-            _lastCheckpointSequence = cps.Count == 0 ? 0 : cps[^1].Sequence;
+            await LoadCheckpointStateAsync(CancellationToken.None).ConfigureAwait(false);
+            if (last.Sequence - _lastCheckpointSequence >= _options.CheckpointEveryEntries)
+            {
+                await SignAsync(last.Sequence, last.Hash, CancellationToken.None).ConfigureAwait(false);
+            }
         }
-        if (last.Sequence - _lastCheckpointSequence >= _options.CheckpointEveryEntries)
+        finally
         {
-            var cp = _key.SignCheckpoint(last.Sequence, last.Hash, _time.GetUtcNow(), _nodeId);
-            await _store.AppendCheckpointAsync(cp, CancellationToken.None).ConfigureAwait(false);
-            _lastCheckpointSequence = last.Sequence;
+            _checkpointGate.Release();
         }
     }
 
@@ -201,12 +214,66 @@ public sealed class LedgerWriter : ILedgerAppender, IAsyncDisposable
         {
             return;
         }
-        var head = await _store.GetHeadAsync(cancellationToken).ConfigureAwait(false);
-        if (head.Sequence > 0 && head.Sequence != _lastCheckpointSequence)
+        await _checkpointGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            await _store.AppendCheckpointAsync(_key.SignCheckpoint(head.Sequence, head.Hash, _time.GetUtcNow(), _nodeId), cancellationToken).ConfigureAwait(false);
-            _lastCheckpointSequence = head.Sequence;
+            await LoadCheckpointStateAsync(cancellationToken).ConfigureAwait(false);
+            var head = await _store.GetHeadAsync(cancellationToken).ConfigureAwait(false);
+            if (head.Sequence > 0 && head.Sequence != _lastCheckpointSequence)
+            {
+                await SignAsync(head.Sequence, head.Hash, cancellationToken).ConfigureAwait(false);
+            }
         }
+        finally
+        {
+            _checkpointGate.Release();
+        }
+    }
+
+    /// <summary>Once: the last checkpoint sequence (any node) and this node's last checkpoint (store or anchor, the later).</summary>
+    private async Task LoadCheckpointStateAsync(CancellationToken cancellationToken)
+    {
+        if (_lastCheckpointSequence >= 0)
+        {
+            return;
+        }
+        var cps = await _store.ReadCheckpointsAsync(cancellationToken).ConfigureAwait(false);
+        var own = cps.LastOrDefault(c => string.Equals(c.NodeId, _nodeId, StringComparison.Ordinal));
+        LedgerCheckpoint? anchor = null;
+        if (_anchorPath is not null)
+        {
+            try
+            {
+                anchor = LedgerAnchor.TryRead(_anchorPath);
+            }
+            catch (LedgerFormatException)
+            {
+                // An unreadable anchor is reported by verify; the next checkpoint replaces it.
+            }
+        }
+        if (anchor is not null && string.Equals(anchor.NodeId, _nodeId, StringComparison.Ordinal) && NodeKey.VerifySignature(anchor)
+            && anchor.Sequence >= (own?.Sequence ?? 0)
+            && (own is null || !string.Equals(CheckpointChain.HashOf(anchor), CheckpointChain.HashOf(own), StringComparison.Ordinal)))
+        {
+            own = anchor;
+        }
+        _lastOwnCheckpoint = own;
+        _lastCheckpointSequence = cps.Count == 0 ? 0 : cps[^1].Sequence;
+    }
+
+    private async Task SignAsync(long sequence, string hash, CancellationToken cancellationToken)
+    {
+        var cp = _key!.SignCheckpoint(sequence, hash, _time.GetUtcNow(), _nodeId, _lastOwnCheckpoint);
+        if (await _store.AppendCheckpointAsync(cp, cancellationToken).ConfigureAwait(false))
+        {
+            _lastOwnCheckpoint = cp;
+            if (_anchorPath is not null)
+            {
+                LedgerAnchor.Write(_anchorPath, cp);
+            }
+        }
+        // Otherwise another replica checkpointed this sequence first: its checkpoint covers it.
+        _lastCheckpointSequence = sequence;
     }
 
     public async ValueTask DisposeAsync()
@@ -215,6 +282,7 @@ public sealed class LedgerWriter : ILedgerAppender, IAsyncDisposable
         _wake.Release();
         await _loop.ConfigureAwait(false);
         _wake.Dispose();
+        // _checkpointGate stays usable: CheckpointNowAsync is called after the queue is drained (LedgerNode.DisposeAsync).
     }
 
     private sealed record Pending(LedgerEntry? Entry, TaskCompletionSource<LedgerEntry>? Done, LedgerJournal.Segment? Segment);

@@ -90,26 +90,38 @@ public sealed class NodeKey : IDisposable
         return k.PublicKeySpkiBase64;
     }
 
-    /// <summary>Signs a checkpoint at the given chain head.</summary>
-    public LedgerCheckpoint SignCheckpoint(long sequence, string hash, DateTimeOffset timestamp, string nodeId)
+    /// <summary>
+    /// Signs a chained checkpoint at the given chain head. <paramref name="previous"/> is this node's previous checkpoint
+    /// (null for its first): the new one signs its <see cref="CheckpointChain.HashOf"/>.
+    /// </summary>
+    public LedgerCheckpoint SignCheckpoint(long sequence, string hash, DateTimeOffset timestamp, string nodeId, LedgerCheckpoint? previous = null)
     {
-        var ts = LedgerHash.TruncateToMicroseconds(timestamp);
-        var sig = _key.SignData(Payload(sequence, hash, ts, nodeId), HashAlgorithmName.SHA256);
-        return new LedgerCheckpoint(sequence, hash, ts, nodeId, PublicKeySpkiBase64, Convert.ToBase64String(sig));
+        var unsigned = new LedgerCheckpoint(
+            sequence, hash, LedgerHash.TruncateToMicroseconds(timestamp), nodeId, PublicKeySpkiBase64, "",
+            CheckpointChain.CurrentVersion, previous is null ? CheckpointChain.Genesis : CheckpointChain.HashOf(previous), sequence);
+        return Sign(unsigned);
     }
 
-    /// <summary>True when the checkpoint's signature is valid under the public key it carries.</summary>
+    /// <summary>Signs a version-1 (unchained) checkpoint, as builds before chaining did; for upgrade tests.</summary>
+    internal LedgerCheckpoint SignLegacyCheckpoint(long sequence, string hash, DateTimeOffset timestamp, string nodeId) =>
+        Sign(new LedgerCheckpoint(sequence, hash, LedgerHash.TruncateToMicroseconds(timestamp), nodeId, PublicKeySpkiBase64, ""));
+
+    private LedgerCheckpoint Sign(LedgerCheckpoint unsigned) =>
+        unsigned with { SignatureBase64 = Convert.ToBase64String(_key.SignData(CheckpointChain.Payload(unsigned), HashAlgorithmName.SHA256)) };
+
+    /// <summary>True when the checkpoint's signature is valid under the public key it carries (and its version is known).</summary>
     public static bool VerifySignature(LedgerCheckpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
+        if (!CheckpointChain.IsKnownVersion(checkpoint.Version))
+        {
+            return false;
+        }
         try
         {
             using var pub = ECDsa.Create();
             pub.ImportSubjectPublicKeyInfo(Convert.FromBase64String(checkpoint.PublicKeySpkiBase64), out _);
-            return pub.VerifyData(
-                Payload(checkpoint.Sequence, checkpoint.Hash, checkpoint.Timestamp, checkpoint.NodeId),
-                Convert.FromBase64String(checkpoint.SignatureBase64),
-                HashAlgorithmName.SHA256);
+            return pub.VerifyData(CheckpointChain.Payload(checkpoint), Convert.FromBase64String(checkpoint.SignatureBase64), HashAlgorithmName.SHA256);
         }
         catch (FormatException)
         {
@@ -120,10 +132,6 @@ public sealed class NodeKey : IDisposable
             return false;
         }
     }
-
-    private static byte[] Payload(long sequence, string hash, DateTimeOffset ts, string nodeId) =>
-        Encoding.UTF8.GetBytes(string.Create(
-            CultureInfo.InvariantCulture, $"hearth-ledger-checkpoint|v1|{sequence}|{hash}|{LedgerHash.ToUnixMicroseconds(ts)}|{nodeId}"));
 
     public void Dispose() => _key.Dispose();
 }

@@ -170,20 +170,13 @@ public sealed class PostgresLedgerStore : SqlLedgerStoreBase
         copy.Write(e.Outcome.ToWireName(), NpgsqlDbType.Text);
     }
 
-    public override async Task AppendCheckpointAsync(LedgerCheckpoint checkpoint, CancellationToken cancellationToken)
+    public override async Task<bool> AppendCheckpointAsync(LedgerCheckpoint checkpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = conn.CreateCommand();
-        cmd.CommandText = $"INSERT INTO {_schema}.ledger_checkpoints (seq, hash, ts_us, node_id, public_key, signature) " +
-                          "VALUES (@s, @h, @t, @n, @k, @g) ON CONFLICT (seq) DO NOTHING";
-        cmd.Parameters.AddWithValue("s", checkpoint.Sequence);
-        cmd.Parameters.AddWithValue("h", checkpoint.Hash);
-        cmd.Parameters.AddWithValue("t", LedgerHash.ToUnixMicroseconds(checkpoint.Timestamp));
-        cmd.Parameters.AddWithValue("n", checkpoint.NodeId);
-        cmd.Parameters.AddWithValue("k", checkpoint.PublicKeySpkiBase64);
-        cmd.Parameters.AddWithValue("g", checkpoint.SignatureBase64);
-        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        AddCheckpointInsert(cmd, checkpoint, "INSERT", " ON CONFLICT (seq) DO NOTHING");
+        return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();

@@ -19,7 +19,7 @@ public abstract class SqlLedgerStoreBase : ILedgerStore
 
     public abstract Task<IReadOnlyList<LedgerEntry>> AppendBatchAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken);
 
-    public abstract Task AppendCheckpointAsync(LedgerCheckpoint checkpoint, CancellationToken cancellationToken);
+    public abstract Task<bool> AppendCheckpointAsync(LedgerCheckpoint checkpoint, CancellationToken cancellationToken);
 
     public abstract ValueTask DisposeAsync();
 
@@ -112,15 +112,39 @@ public abstract class SqlLedgerStoreBase : ILedgerStore
     {
         await using var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = conn.CreateCommand();
-        cmd.CommandText = $"SELECT seq, hash, ts_us, node_id, public_key, signature FROM {TablePrefix}ledger_checkpoints ORDER BY seq";
+        cmd.CommandText = $"SELECT {CheckpointColumnList} FROM {TablePrefix}ledger_checkpoints ORDER BY seq";
         var list = new List<LedgerCheckpoint>();
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             list.Add(new LedgerCheckpoint(
-                r.GetInt64(0), r.GetString(1), LedgerHash.FromUnixMicroseconds(r.GetInt64(2)), r.GetString(3), r.GetString(4), r.GetString(5)));
+                r.GetInt64(0), r.GetString(1), LedgerHash.FromUnixMicroseconds(r.GetInt64(2)), r.GetString(3), r.GetString(4), r.GetString(5),
+                checked((int)r.GetInt64(6)), r.GetString(7), r.GetInt64(8)));
         }
         return list;
+    }
+
+    /// <summary>Checkpoint columns in the order <see cref="ReadCheckpointsAsync"/> and <see cref="AddCheckpointInsert"/> use.</summary>
+    protected const string CheckpointColumnList = "seq, hash, ts_us, node_id, public_key, signature, version, prev_checkpoint_hash, entry_count";
+
+    /// <summary>
+    /// Sets <paramref name="cmd"/> to insert <paramref name="checkpoint"/>; <paramref name="insertVerb"/> and
+    /// <paramref name="conflictSuffix"/> are the dialect's way to do nothing when a checkpoint exists at that sequence.
+    /// </summary>
+    protected void AddCheckpointInsert(DbCommand cmd, LedgerCheckpoint checkpoint, string insertVerb, string conflictSuffix)
+    {
+        ArgumentNullException.ThrowIfNull(cmd);
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        cmd.CommandText = $"{insertVerb} INTO {TablePrefix}ledger_checkpoints ({CheckpointColumnList}) VALUES (@s, @h, @t, @n, @k, @g, @v, @p, @c){conflictSuffix}";
+        Add(cmd, "@s", checkpoint.Sequence);
+        Add(cmd, "@h", checkpoint.Hash);
+        Add(cmd, "@t", LedgerHash.ToUnixMicroseconds(checkpoint.Timestamp));
+        Add(cmd, "@n", checkpoint.NodeId);
+        Add(cmd, "@k", checkpoint.PublicKeySpkiBase64);
+        Add(cmd, "@g", checkpoint.SignatureBase64);
+        Add(cmd, "@v", (long)checkpoint.Version);
+        Add(cmd, "@p", checkpoint.PreviousCheckpointHash);
+        Add(cmd, "@c", checkpoint.EntryCount);
     }
 
     /// <summary>Maps a row selected with <see cref="LedgerSchema.EntryColumnList"/>.</summary>

@@ -152,19 +152,13 @@ public sealed class SqliteLedgerStore : SqlLedgerStoreBase
     private static readonly string InsertSql =
         $"INSERT INTO ledger_entries ({LedgerSchema.EntryColumnList}) VALUES ({string.Join(", ", LedgerSchema.EntryColumns.Select(c => "@" + c))})";
 
-    public override async Task AppendCheckpointAsync(LedgerCheckpoint checkpoint, CancellationToken cancellationToken)
+    public override async Task<bool> AppendCheckpointAsync(LedgerCheckpoint checkpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         await using var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = conn.CreateCommand();
-        cmd.CommandText = "INSERT OR IGNORE INTO ledger_checkpoints (seq, hash, ts_us, node_id, public_key, signature) VALUES (@s, @h, @t, @n, @k, @g)";
-        Add(cmd, "@s", checkpoint.Sequence);
-        Add(cmd, "@h", checkpoint.Hash);
-        Add(cmd, "@t", LedgerHash.ToUnixMicroseconds(checkpoint.Timestamp));
-        Add(cmd, "@n", checkpoint.NodeId);
-        Add(cmd, "@k", checkpoint.PublicKeySpkiBase64);
-        Add(cmd, "@g", checkpoint.SignatureBase64);
-        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        AddCheckpointInsert(cmd, checkpoint, "INSERT OR IGNORE", "");
+        return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     private async ValueTask<SqliteConnection> WriterAsync(CancellationToken cancellationToken)

@@ -96,12 +96,13 @@ public sealed class HybridRouter : IChatClient
     {
         var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
         var plan = await PlanAsync(list, options, cancellationToken).ConfigureAwait(false);
-        var response = await plan.Client.GetResponseAsync(list, WithReason(options, plan.Decision.Reason), cancellationToken).ConfigureAwait(false);
+        var response = await plan.Client.GetResponseAsync(list, WithDecision(options, plan.Decision), cancellationToken).ConfigureAwait(false);
         response.AdditionalProperties ??= [];
         if (!plan.IsCascade)
         {
             response.AdditionalProperties[RoutingKeys.Route] = plan.Decision.Backend;
             response.AdditionalProperties[RoutingKeys.Reason] = plan.Decision.Reason;
+            response.AdditionalProperties[RoutingKeys.Policy] = plan.Decision.Policy;
         }
         else
         {
@@ -113,15 +114,21 @@ public sealed class HybridRouter : IChatClient
     private static void TagCascade(ChatResponse response, Plan plan)
     {
         var props = response.AdditionalProperties ??= [];
+        props[RoutingKeys.Policy] = plan.Decision.Policy;
         var inner = props.TryGetValue(RoutingKeys.Reason, out var r) ? r as string : null;
         props[RoutingKeys.Reason] = inner is null ? plan.Decision.Reason : plan.Decision.Reason + "; " + inner;
     }
 
-    /// <summary>The options sent to the chosen backend: the decision travels with them (for the ledger entry's reason).</summary>
-    private static ChatOptions WithReason(ChatOptions? options, string reason)
+    /// <summary>
+    /// The options sent to the chosen backend: the decision travels with them (for the ledger entry's reason and policy —
+    /// the policy that decided, also when it was the default or the API key's rather than one the request named).
+    /// </summary>
+    private static ChatOptions WithDecision(ChatOptions? options, RouteDecision decision)
     {
         var o = options?.Clone() ?? new ChatOptions();
-        (o.AdditionalProperties ??= [])[RoutingKeys.Reason] = reason;
+        var p = o.AdditionalProperties ??= [];
+        p[RoutingKeys.Reason] = decision.Reason;
+        p[RoutingKeys.Policy] = decision.Policy;
         return o;
     }
 
@@ -132,7 +139,7 @@ public sealed class HybridRouter : IChatClient
         var plan = await PlanAsync(list, options, cancellationToken).ConfigureAwait(false);
         if (plan.IsCascade)
         {
-            var response = await plan.Client.GetResponseAsync(list, WithReason(options, plan.Decision.Reason), cancellationToken).ConfigureAwait(false);
+            var response = await plan.Client.GetResponseAsync(list, WithDecision(options, plan.Decision), cancellationToken).ConfigureAwait(false);
             TagCascade(response, plan);
             foreach (var u in ResponseReplay.ToUpdates(response))
             {
@@ -141,13 +148,14 @@ public sealed class HybridRouter : IChatClient
             yield break;
         }
         bool first = true;
-        await foreach (var update in plan.Client.GetStreamingResponseAsync(list, WithReason(options, plan.Decision.Reason), cancellationToken).ConfigureAwait(false))
+        await foreach (var update in plan.Client.GetStreamingResponseAsync(list, WithDecision(options, plan.Decision), cancellationToken).ConfigureAwait(false))
         {
             if (first)
             {
                 update.AdditionalProperties ??= [];
                 update.AdditionalProperties[RoutingKeys.Route] = plan.Decision.Backend;
                 update.AdditionalProperties[RoutingKeys.Reason] = plan.Decision.Reason;
+                update.AdditionalProperties[RoutingKeys.Policy] = plan.Decision.Policy;
                 first = false;
             }
             yield return update;

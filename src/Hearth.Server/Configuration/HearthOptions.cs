@@ -51,6 +51,13 @@ public sealed record ServerOptions
     /// </summary>
     public string Protocols { get; init; } = Http1;
 
+    /// <summary>
+    /// Graceful shutdown (SIGTERM, Ctrl+C): the node stops accepting requests at once, lets in-flight ones finish for this
+    /// many seconds, then cancels the rest (their ledger entries are written as cancelled, streams end with an in-band
+    /// <c>shutting_down</c> error and <c>[DONE]</c>), flushes the ledger and signs a final checkpoint. 0 cancels at once.
+    /// </summary>
+    public int ShutdownGraceSeconds { get; init; } = 10;
+
     public const string Http1 = "Http1";
     public const string Http2 = "Http2";
 

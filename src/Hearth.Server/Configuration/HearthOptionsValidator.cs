@@ -21,6 +21,10 @@ public static class HearthOptionsValidator
         {
             problems.Add($"Server:MaxRequestBodyBytes {s.MaxRequestBodyBytes} is below 1024.");
         }
+        if (s.ShutdownGraceSeconds is < 0 or > 3600)
+        {
+            problems.Add($"Server:ShutdownGraceSeconds {s.ShutdownGraceSeconds} is outside 0..3600.");
+        }
         if (s.Protocols is not (ServerOptions.Http1 or ServerOptions.Http2))
         {
             problems.Add($"Server:Protocols '{s.Protocols}' is not {ServerOptions.Http1} or {ServerOptions.Http2}.");

@@ -45,8 +45,8 @@ public sealed class ContextLengthExceededApiException(int promptTokens, int cont
     public int ContextTokens { get; } = contextTokens;
 }
 
-/// <summary>The model's request queue is full (429 with <c>Retry-After</c>).</summary>
-public sealed class QueueFullException : ApiException
+/// <summary>The model's request queue is full (429 with <c>Retry-After</c>). Refused before any work: no ledger entry.</summary>
+public sealed class QueueFullException : ApiException, Hearth.Ledger.Chat.IRequestRefusal
 {
     public QueueFullException(string model, int queueCapacity, int retryAfterSeconds)
         : base(429, "rate_limit_error",

@@ -35,6 +35,7 @@ public sealed class HearthNode : IAsyncDisposable
     private readonly TracerProvider? _tracing;
     private HttpClient? _ledgerHttp;
     private readonly IDisposable _carbon;
+    private ShutdownDrain? _drain;
 
     private HearthNode(WebApplication app, HearthOptions options, ModelCatalog catalog, ModelBackends backends, HearthMetrics metrics, ApiKeyStore keys, TracerProvider? tracing,
         LedgerNode ledger, NodeRouter router, IDisposable carbon)
@@ -160,6 +161,9 @@ public sealed class HearthNode : IAsyncDisposable
                 default: k.Listen(IPAddress.Parse(options.Server.Host), options.Server.Port, l => l.Protocols = protocols); break;
             }
         });
+        // Shutdown: the grace for in-flight requests, then WindUpSeconds for the cancelled ones to end their responses.
+        var drain = new ShutdownDrain(TimeSpan.FromSeconds(options.Server.ShutdownGraceSeconds));
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.Server.ShutdownGraceSeconds + ShutdownDrain.WindUpSeconds));
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(keys);
         builder.Services.AddRoutingCore();
@@ -167,7 +171,9 @@ public sealed class HearthNode : IAsyncDisposable
 
         var app = builder.Build();
         keys.Logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ApiKeyStore>();
+        drain.Attach(app.Lifetime);
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.Use((context, next) => drain.InvokeAsync(context, next));
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -201,9 +207,10 @@ public sealed class HearthNode : IAsyncDisposable
             backends.Dispose();
             carbon.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
+            drain.Dispose();
             throw;
         }
-        return new HearthNode(app, options, catalog, backends, metrics, keys, tracing, ledger, router, carbon);
+        return new HearthNode(app, options, catalog, backends, metrics, keys, tracing, ledger, router, carbon) { _drain = drain };
     }
 
     private static void RegisterGauges(HearthMetrics metrics, ModelBackends backends)
@@ -219,7 +226,11 @@ public sealed class HearthNode : IAsyncDisposable
             [.. (backends.Local?.Loaded() ?? []).Select(l => new GaugeSample("model", l.Model.Id, l.ResidentBytes))]));
     }
 
-    /// <summary>Completes when the node stops (Ctrl+C / SIGTERM or <see cref="DisposeAsync"/>).</summary>
+    /// <summary>
+    /// Completes when the node stops (Ctrl+C / SIGTERM or <see cref="DisposeAsync"/>): new requests are refused at once,
+    /// in-flight ones get <see cref="ServerOptions.ShutdownGraceSeconds"/> to finish and are then cancelled (see
+    /// <see cref="ShutdownDrain"/>). Dispose afterwards: it flushes the ledger and signs the final checkpoint.
+    /// </summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
@@ -231,5 +242,6 @@ public sealed class HearthNode : IAsyncDisposable
         _ledgerHttp?.Dispose();
         _tracing?.Dispose();
         _carbon.Dispose();
+        _drain?.Dispose();
     }
 }

@@ -30,6 +30,18 @@ internal static class StreamWriters
         return pipe.FlushAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Ends an SSE stream that shutdown stopped (<see cref="ShutdownDrain"/>): an in-band error with code
+    /// <c>shutting_down</c>, then <c>[DONE]</c>. Written without a token — the request's own is cancelled; the host's shutdown
+    /// timeout bounds the writes.
+    /// </summary>
+    public static async Task EndStoppedSseAsync(HttpResponse response)
+    {
+        var error = new Errors.ApiException(503, "server_error", ShutdownDrain.StoppedMessage, null, ShutdownDrain.Code);
+        await WriteEventAsync(response, ErrorResponses.ToWire(error), OpenAi.Wire.OpenAiJsonContext.Default.ErrorEnvelopeWire, CancellationToken.None).ConfigureAwait(false);
+        await WriteDoneAsync(response, CancellationToken.None).ConfigureAwait(false);
+    }
+
     public static ValueTask<System.IO.Pipelines.FlushResult> WriteDoneAsync(HttpResponse response, CancellationToken cancellationToken)
     {
         response.BodyWriter.Write("data: [DONE]\n\n"u8);

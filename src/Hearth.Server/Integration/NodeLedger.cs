@@ -3,6 +3,7 @@ using Hearth.Ledger.Api;
 using Hearth.Ledger.Chat;
 using Hearth.Ledger.Metering;
 using Hearth.Ledger.Options;
+using Hearth.Ledger.Store;
 using Hearth.Server.Backends;
 using Hearth.Server.Configuration;
 
@@ -84,7 +85,8 @@ public static class NodeLedger
     /// </summary>
     internal static LedgerApi CreateApi(LedgerNode ledger, TimeProvider time) =>
         new(ledger.Store, time, ledger.Writer.FlushAsync,
-            ledger.Options.Store.Kind == LedgerStoreKind.Sqlite ? [ledger.Key.PublicKeySpkiBase64] : null);
+            ledger.Options.Store.Kind == LedgerStoreKind.Sqlite ? [ledger.Key.PublicKeySpkiBase64] : null,
+            new LedgerVerifyOptions { CheckpointEveryEntries = ledger.Options.Store.CheckpointEveryEntries, AnchorPath = ledger.AnchorPath });
 
     private static MeteringChatClientOptions MeteringOptions(ModelDescriptor model, HearthOptions options, LedgerNode ledger, ModelVersions versions) => new()
     {

@@ -172,18 +172,21 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         {
             var result = await client.GetResponseAsync(messages, options, ct).ConfigureAwait(false);
             StreamWriters.CopyHearthHeaders(response, result.AdditionalProperties);
+            var answered = AnsweringModel.Resolve(response, result.AdditionalProperties, model.Id);
             var calls = result.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()
                 .Select(c => (c.Name, OpenAiMessageMapping.ArgumentsJson(c))).ToList();
             response.ContentType = "application/json";
-            await StreamWriters.WriteLineAsync(response, w => WriteLine(w, model.Id, chat, result.Text, calls, true,
+            await StreamWriters.WriteLineAsync(response, w => WriteLine(w, answered, chat, result.Text, calls, true,
                 result.FinishReason?.Value ?? "stop", result.Usage, started), ct).ConfigureAwait(false);
             return;
         }
         await using var e = client.GetStreamingResponseAsync(messages, options, ct).GetAsyncEnumerator(ct);
         var has = await e.MoveNextAsync().ConfigureAwait(false);
+        var answeredBy = model.Id;
         if (has)
         {
             StreamWriters.CopyHearthHeaders(response, e.Current.AdditionalProperties);
+            answeredBy = AnsweringModel.Resolve(response, e.Current.AdditionalProperties, model.Id);
         }
         var trailers = StreamWriters.DeclareHearthTrailers(context);
         response.ContentType = "application/x-ndjson";
@@ -214,7 +217,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
             var text = update.Text;
             if (text.Length > 0)
             {
-                await StreamWriters.WriteLineAsync(response, w => WriteLine(w, model.Id, chat, text, null, false, null, null, started), ct).ConfigureAwait(false);
+                await StreamWriters.WriteLineAsync(response, w => WriteLine(w, answeredBy, chat, text, null, false, null, null, started), ct).ConfigureAwait(false);
             }
             try
             {
@@ -230,13 +233,24 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
                 }, ct).ConfigureAwait(false);
                 return;
             }
+            catch (OperationCanceledException) when (ShutdownDrain.StoppedByShutdown(context))
+            {
+                // The client's token is fine, the request's is cancelled: write with none (the host's shutdown timeout bounds it).
+                await StreamWriters.WriteLineAsync(response, w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("error", ShutdownDrain.StoppedMessage);
+                    w.WriteEndObject();
+                }, CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
         }
         var calls2 = toolCalls.Values.Select(v => (v.Name, v.Arguments.ToString())).ToList();
         if (trailers)
         {
             StreamWriters.AppendHearthTrailers(context, hearth);
         }
-        await StreamWriters.WriteLineAsync(response, w => WriteLine(w, model.Id, chat, "", calls2, true, finish ?? "stop", usage, started, hearth), ct).ConfigureAwait(false);
+        await StreamWriters.WriteLineAsync(response, w => WriteLine(w, answeredBy, chat, "", calls2, true, finish ?? "stop", usage, started, hearth), ct).ConfigureAwait(false);
     }
 
     private void WriteLine(Utf8JsonWriter w, string model, bool chat, string text, List<(string, string)>? calls, bool done, string? doneReason, UsageDetails? usage, long started,

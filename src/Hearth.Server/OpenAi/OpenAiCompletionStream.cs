@@ -21,6 +21,7 @@ internal sealed partial class OpenAiEndpoints
         if (has)
         {
             StreamWriters.CopyHearthHeaders(response, e.Current.AdditionalProperties);
+            model = AnsweringModel.Resolve(response, e.Current.AdditionalProperties, model);
         }
         var trailers = StreamWriters.DeclareHearthTrailers(context);
         StreamWriters.StartSse(response);
@@ -46,6 +47,11 @@ internal sealed partial class OpenAiEndpoints
             catch (ApiException error)
             {
                 await StreamWriters.WriteEventAsync(response, ErrorResponses.ToWire(error), OpenAiJsonContext.Default.ErrorEnvelopeWire, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (ShutdownDrain.StoppedByShutdown(context))
+            {
+                await StreamWriters.EndStoppedSseAsync(response).ConfigureAwait(false);
                 return;
             }
         }

@@ -49,7 +49,8 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
         {
             var response = await client.GetResponseAsync(messages, options, ct).ConfigureAwait(false);
             StreamWriters.CopyHearthHeaders(context.Response, response.AdditionalProperties);
-            var wire = OpenAiResponseMapping.ToWire(response, model.Id, RequestIds.New("chatcmpl-"), created);
+            var answered = AnsweringModel.Resolve(context.Response, response.AdditionalProperties, model.Id);
+            var wire = OpenAiResponseMapping.ToWire(response, answered, RequestIds.New("chatcmpl-"), created);
             await HttpJson.WriteAsync(context, wire, OpenAiJsonContext.Default.ChatCompletionResponse).ConfigureAwait(false);
             return;
         }
@@ -68,6 +69,7 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
         if (has)
         {
             StreamWriters.CopyHearthHeaders(response, e.Current.AdditionalProperties);
+            model = AnsweringModel.Resolve(response, e.Current.AdditionalProperties, model);
         }
         var trailers = StreamWriters.DeclareHearthTrailers(context);
         StreamWriters.StartSse(response);
@@ -100,6 +102,11 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
             {
                 // Headers are gone; report in-band the way OpenAI does, then end the stream.
                 await StreamWriters.WriteEventAsync(response, ErrorResponses.ToWire(error), OpenAiJsonContext.Default.ErrorEnvelopeWire, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (ShutdownDrain.StoppedByShutdown(context))
+            {
+                await StreamWriters.EndStoppedSseAsync(response).ConfigureAwait(false);
                 return;
             }
         }
@@ -158,9 +165,10 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
         {
             var response = await client.GetResponseAsync(messages, options, ct).ConfigureAwait(false);
             StreamWriters.CopyHearthHeaders(context.Response, response.AdditionalProperties);
+            var answered = AnsweringModel.Resolve(context.Response, response.AdditionalProperties, model.Id);
             await HttpJson.WriteAsync(context, new CompletionResponse
             {
-                Id = id, Created = created, Model = model.Id,
+                Id = id, Created = created, Model = answered,
                 Choices = [new CompletionChoiceWire { Text = response.Text, FinishReason = response.FinishReason?.Value ?? "stop" }],
                 Usage = OpenAiResponseMapping.ToWire(response.Usage),
             }, OpenAiJsonContext.Default.CompletionResponse).ConfigureAwait(false);

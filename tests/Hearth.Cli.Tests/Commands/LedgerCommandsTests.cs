@@ -72,6 +72,36 @@ public sealed class LedgerCommandsTests
     }
 
     [Fact]
+    public async Task Verify_ProbeDeletesTailAndCheckpointsWithSqlite3_ExitsOneNamingTheDeletion()
+    {
+        using var home = new TempDir();
+        File.WriteAllText(Path.Combine(home.Path, "appsettings.json"), """{ "Ledger": { "Store": { "CheckpointEveryEntries": 10 } } }""");
+        var db = await WriteNodeLedgerAsync(home.Path, 30,
+            new LedgerOptions { Store = new LedgerStoreOptions { Connection = "ledger.db", CheckpointEveryEntries = 10 } });
+        var intact = await HearthProcess.RunAsync(home.Path, "ledger", "verify");
+
+        // Issue 10's probe: sqlite3 ledger.db "delete from ledger_entries where seq>20; delete from ledger_checkpoints;"
+        await using (var c = new SqliteConnection($"Data Source={db};Pooling=false"))
+        {
+            await c.OpenAsync();
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = "delete from ledger_entries where seq>20; delete from ledger_checkpoints;";
+            await cmd.ExecuteNonQueryAsync();
+        }
+        var anchored = await HearthProcess.RunAsync(home.Path, "ledger", "verify");
+        File.Delete(Path.Combine(Path.GetDirectoryName(db)!, Hearth.Ledger.Store.LedgerAnchor.FileName));
+        var anchorDeleted = await HearthProcess.RunAsync(home.Path, "ledger", "verify");
+
+        Assert.True(intact.ExitCode == 0, intact.Stdout + intact.Stderr);
+        Assert.Contains("ok: 30 entries", intact.Stdout, StringComparison.Ordinal);
+        Assert.Contains("anchor matches the checkpoint at entry 30", intact.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, anchored.ExitCode);
+        Assert.Contains("FAILED at entry 21 (deleted): entries 21..30 were deleted: the anchor", anchored.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, anchorDeleted.ExitCode);
+        Assert.Contains("FAILED at entry 1 (uncovered): entries 1..20 (20) follow the last signed checkpoint (there is none)", anchorDeleted.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Verify_StoreConfiguredInAppsettingsAndHomeOption_ReadsThatFile()
     {
         using var home = new TempDir();

@@ -28,6 +28,23 @@ public class ReportTests
     }
 
     [Fact]
+    public async Task TableAndHtml_NegativeAvoided_PrintTheCounterfactualDefinition()
+    {
+        await using var h = await StoreHarness.CreateAsync("sqlite");
+        // A cancelled request: energy spent, no output tokens, so the large-model counterfactual is 0 and avoided is negative.
+        await h.Store.AppendBatchAsync([Fixtures.Entry(0) with { TokensOut = 0, Outcome = Hearth.Ledger.Entries.RequestOutcome.Cancelled }], CancellationToken.None);
+        var report = await LedgerReportBuilder.BuildAsync(h.Store, ReportGrouping.Outcome, null, null, null, null, CancellationToken.None);
+
+        var table = ReportWriters.Table(report);
+        var html = ReportWriters.Html(report);
+
+        Assert.True(report.Total.AvoidedWattHours < 0);
+        Assert.Contains("-1E-3", table, StringComparison.Ordinal);
+        Assert.Contains(ReportWriters.CounterfactualDefinition, table, StringComparison.Ordinal);
+        Assert.Contains("lower bound. A negative avoided figure means", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Csv_UsesCodeCarbonNamesAndUnits()
     {
         await using var h = await FilledAsync();

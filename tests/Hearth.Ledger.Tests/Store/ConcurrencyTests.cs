@@ -60,7 +60,7 @@ public class ConcurrencyTests
             Task.FromException<IReadOnlyList<LedgerEntry>>(new LedgerStoreException("failing: disk full"));
         public Task<ChainHead> GetHeadAsync(CancellationToken cancellationToken) => Task.FromResult(new ChainHead(0, LedgerHash.Genesis));
         public Task<IReadOnlyList<LedgerEntry>> QueryAsync(LedgerQuery query, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<LedgerEntry>>([]);
-        public Task AppendCheckpointAsync(LedgerCheckpoint checkpoint, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task<bool> AppendCheckpointAsync(LedgerCheckpoint checkpoint, CancellationToken cancellationToken) => Task.FromResult(false);
         public Task<IReadOnlyList<LedgerCheckpoint>> ReadCheckpointsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<LedgerCheckpoint>>([]);
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

@@ -74,7 +74,8 @@ public sealed class PolicyRoutingTests
         Assert.Equal(LocalModel, Header(routed, "x-hearth-route"));
         Assert.Contains("local-only", Header(routed, "x-hearth-reason"), StringComparison.Ordinal);
         Assert.Contains("named model 'gpt' ignored", Header(routed, "x-hearth-reason"), StringComparison.Ordinal);
-        Assert.Equal("gpt", JsonDocument.Parse(await routed.Content.ReadAsStringAsync()).RootElement.GetProperty("model").GetString());
+        Assert.Equal(LocalModel, JsonDocument.Parse(await routed.Content.ReadAsStringAsync()).RootElement.GetProperty("model").GetString()); // the model that answered
+        Assert.Equal("gpt", Header(routed, "x-hearth-requested-model"));
         Assert.Equal(HttpStatusCode.OK, direct.StatusCode);
         Assert.Equal("", Header(direct, "x-hearth-route"));
         Assert.Single(upstream.Bodies);

@@ -31,7 +31,8 @@ public sealed class RoutingWiringTests
         Assert.Contains("local-only", Header(response, "x-hearth-reason"), StringComparison.Ordinal);
         Assert.Equal("modelled", Header(response, "x-hearth-method"));
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        Assert.Equal("hearth/auto", body.GetProperty("model").GetString());
+        Assert.Equal(LocalModel, body.GetProperty("model").GetString()); // the model that answered (issue 10, item 16)
+        Assert.Equal("hearth/auto", Header(response, "x-hearth-requested-model"));
         var entry = Assert.Single((await WaitForEntriesAsync(http, 1, "?route=" + LocalModel)).GetProperty("data").EnumerateArray());
         Assert.Equal(LocalModel, entry.GetProperty("route").GetString());
         Assert.Equal("local", entry.GetProperty("backend").GetString());

@@ -117,6 +117,7 @@ internal sealed class EngineChatClient(LoadedModel model) : IChatClient
     private async IAsyncEnumerable<ChatResponseUpdate> GenerateAsync(int[] prompt, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var request = EngineRequests.Create(model, prompt, options);
+        LocalChatClient.ReportInputTokens(options, prompt.Length);
         var id = "hearth-" + Guid.NewGuid().ToString("N")[..16];
         var output = 0;
         await foreach (var token in model.GenerateAsync(request, cancellationToken).ConfigureAwait(false))

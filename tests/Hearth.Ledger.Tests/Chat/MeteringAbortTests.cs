@@ -1,0 +1,128 @@
+using System.Runtime.CompilerServices;
+using Hearth.Ledger.Chat;
+using Hearth.Ledger.Entries;
+using Hearth.Ledger.Metering;
+using Hearth.Ledger.Options;
+using Hearth.Ledger.Store;
+using Microsoft.Extensions.AI;
+
+namespace Hearth.Ledger.Tests.Chat;
+
+/// <summary>Issue 10, item 16: a cancelled call records the prompt tokens the backend reported; a refusal records nothing.</summary>
+public class MeteringAbortTests
+{
+    private sealed class RefusedException() : Exception("queue full"), IRequestRefusal;
+
+    /// <summary>Reports <paramref name="promptTokens"/> through the observer, streams two tokens, then waits to be cancelled (or throws <paramref name="refusal"/> first).</summary>
+    private sealed class BackendStub(int promptTokens, Exception? refusal = null) : IChatClient
+    {
+        public ChatOptions? Seen { get; private set; }
+
+        public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            Start(options);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        }
+
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            Start(options);
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "Once");
+            yield return new ChatResponseUpdate(ChatRole.Assistant, " upon");
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        private void Start(ChatOptions? options)
+        {
+            Seen = options;
+            if (refusal is not null)
+            {
+                throw refusal;
+            }
+            if (options?.AdditionalProperties?.TryGetValue(MeteringChatClient.InputTokensObserverKey, out var o) == true && o is Action<long> observe)
+            {
+                observe(promptTokens);
+            }
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class ListAppender : ILedgerAppender
+    {
+        public List<LedgerEntry> Entries { get; } = [];
+
+        public ValueTask<LedgerEntry> AppendAsync(LedgerEntry entry, CancellationToken cancellationToken)
+        {
+            Entries.Add(entry);
+            return ValueTask.FromResult(entry);
+        }
+    }
+
+    private static MeteringChatClient Metered(IChatClient inner, ListAppender ledger) =>
+        new(inner, RequestMeter.Create(new LedgerOptions { Zone = "FRA" }), ledger);
+
+    [Fact]
+    public async Task GetResponse_CancelledAfterPromptTokenized_EntryRecordsPromptTokens()
+    {
+        var ledger = new ListAppender();
+        var backend = new BackendStub(promptTokens: 37);
+        using var client = Metered(backend, ledger);
+        using var cts = new CancellationTokenSource();
+        var caller = new ChatOptions { ModelId = "m" };
+
+        var call = client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], caller, cts.Token);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+
+        var entry = Assert.Single(ledger.Entries);
+        Assert.Equal((RequestOutcome.Cancelled, 37L, 0L), (entry.Outcome, entry.TokensIn, entry.TokensOut));
+        Assert.Null(caller.AdditionalProperties); // the observer went on a clone, not on the caller's options
+        Assert.NotSame(caller, backend.Seen);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponse_CancelledMidStream_EntryRecordsPromptTokensAndTokensSoFar()
+    {
+        var ledger = new ListAppender();
+        using var client = Metered(new BackendStub(promptTokens: 12), ledger);
+        using var cts = new CancellationTokenSource();
+        var received = 0;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")], null, cts.Token))
+            {
+                if (++received == 2)
+                {
+                    await cts.CancelAsync();
+                }
+            }
+        });
+
+        var entry = Assert.Single(ledger.Entries);
+        Assert.Equal((RequestOutcome.Cancelled, 12L, 2L), (entry.Outcome, entry.TokensIn, entry.TokensOut));
+    }
+
+    [Fact]
+    public async Task GetResponseAndStreaming_BackendRefusesBeforeWork_NoEntry()
+    {
+        var ledger = new ListAppender();
+        using var client = Metered(new BackendStub(0, new RefusedException()), ledger);
+
+        await Assert.ThrowsAsync<RefusedException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]));
+        await Assert.ThrowsAsync<RefusedException>(async () =>
+        {
+            await foreach (var _ in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]))
+            {
+            }
+        });
+
+        Assert.Empty(ledger.Entries);
+    }
+}
