@@ -134,6 +134,10 @@ public sealed class HearthNode : IAsyncDisposable
         builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(setup.MinimumLogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        foreach (var provider in setup.LoggerProviders)
+        {
+            builder.Logging.AddProvider(provider);
+        }
         builder.WebHost.UseKestrel(k =>
         {
             k.AddServerHeader = false;
