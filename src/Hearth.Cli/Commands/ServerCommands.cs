@@ -39,7 +39,7 @@ internal static class ServerCommands
         Description = "Settings file to use instead of $HEARTH_HOME/appsettings.json.",
     };
 
-    private static IAnsiConsole Stderr { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+    private static IAnsiConsole Stderr => Terminal.Stderr;
 
     /// <summary>Loads settings; on a bad configuration prints every problem to stderr and returns null.</summary>
     private static HearthOptions? LoadOptions(string? home, FileInfo? config, Dictionary<string, string?>? overrides = null)
@@ -87,7 +87,7 @@ internal static class ServerCommands
             }
             catch (IOException e)
             {
-                Console.Error.WriteLine($"Could not listen on {options.Server.Host}:{options.Server.Port}: {e.Message}");
+                Console.Error.WriteLine(ListenFailure(options.Server, e));
                 return 1;
             }
             await using (node)
@@ -110,6 +110,23 @@ internal static class ServerCommands
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>One line for a failed bind: a busy port says so and what to do; anything else keeps the socket's own reason.</summary>
+    internal static string ListenFailure(ServerOptions server, IOException e)
+    {
+        var where = $"{server.Host}:{server.Port.ToString(CultureInfo.InvariantCulture)}";
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse }
+                or Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                return $"hearth serve: port {server.Port.ToString(CultureInfo.InvariantCulture)} on {server.Host} is already in use " +
+                    "(another 'hearth serve'?). Stop it, or pick another port with --port N (0 picks a free one) or Server:Port.";
+            }
+        }
+        var reason = (e.InnerException as System.Net.Sockets.SocketException)?.Message ?? e.Message;
+        return $"hearth serve: could not listen on {where}: {CliErrors.OneLine(reason)}";
     }
 
     private static Command Run()
@@ -196,7 +213,7 @@ internal static class ServerCommands
             }
             catch (ArgumentException e)
             {
-                Console.Error.WriteLine(e.Message);
+                Console.Error.WriteLine(ArgumentMessages.Text(e));
                 return 1;
             }
             var homePath = HearthHome.Resolve(r.GetValue(home));
@@ -256,7 +273,7 @@ internal static class ServerCommands
                     Markup.Escape(facts?.Details.Architecture ?? "-"), Markup.Escape(facts?.Details.QuantizationType ?? "-"),
                     m.Kind == BackendKind.Local ? m.ModifiedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "-");
             }
-            AnsiConsole.Write(table);
+            Terminal.Stdout.Write(table);
             return 0;
         });
         return cmd;
@@ -302,7 +319,7 @@ internal static class ServerCommands
             Row("tokenizer", facts.TokenizerModel ?? "-");
             Row("chat template", d.ChatTemplate is null ? "none (ChatML fallback)" : $"{d.ChatTemplate.Length} chars");
             Row("tool calls", facts.ToolCallFormat);
-            AnsiConsole.Write(grid);
+            Terminal.Stdout.Write(grid);
             return 0;
         });
         return cmd;
@@ -353,7 +370,7 @@ internal static class ServerCommands
                 table.AddRow(k.Id, Markup.Escape(k.Tenant), Markup.Escape(k.Name ?? ""), k.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                     k.RevokedAt is { } at ? "revoked " + at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "active");
             }
-            AnsiConsole.Write(table);
+            Terminal.Stdout.Write(table);
             return 0;
         });
         var id = new Argument<string>("id") { Description = "Key id (from 'hearth keys list')." };
