@@ -131,7 +131,10 @@ internal static class ServerCommands
 
     private static Command Run()
     {
-        var model = new Argument<string>("model") { Description = "Model name (a file in the models folder without .gguf, or a configured upstream model)." };
+        var model = new Argument<string>("model")
+        {
+            Description = "Model name (a file in the models folder without .gguf, or a configured upstream model), or a path to a GGUF file.",
+        };
         var prompt = new Argument<string>("prompt") { Description = "The user message." };
         var maxTokens = new Option<int>("--max-tokens", "-n") { Description = "Most tokens to generate.", DefaultValueFactory = _ => 256 };
         var temperature = new Option<float>("--temperature") { Description = "Sampling temperature (0 = greedy).", DefaultValueFactory = _ => 0.7f };
@@ -152,10 +155,10 @@ internal static class ServerCommands
             }
             var name = r.GetValue(model)!;
             var catalog = new ModelCatalog(options);
-            var descriptor = catalog.Find(name);
+            var descriptor = catalog.Find(name) ?? FileDescriptor(name);
             if (descriptor is null)
             {
-                Console.Error.WriteLine($"Model '{name}' not found. Available: {string.Join(", ", catalog.Ids())}. Pull one with 'hearth pull URL'.");
+                Console.Error.WriteLine($"Model '{name}' not found (neither a model name nor a GGUF file). Available: {string.Join(", ", catalog.Ids())}. Pull one with 'hearth pull URL'.");
                 return 1;
             }
             using var backends = new ModelBackends(options, new ChatPipelineBuilder(), new Hearth.Server.Backends.Local.Engine.EngineModelLoader());
@@ -194,6 +197,17 @@ internal static class ServerCommands
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>A GGUF file given by path to <c>run</c>, served as a local model named after the file.</summary>
+    private static ModelDescriptor? FileDescriptor(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        var file = new FileInfo(path);
+        return new ModelDescriptor(Path.GetFileNameWithoutExtension(file.Name), BackendKind.Local, "hearth", null, file.FullName, file.Length, file.LastWriteTimeUtc);
     }
 
     private static Command Pull()
