@@ -32,8 +32,18 @@ if [[ $build == 1 ]]; then
   # Each project prints a line as it finishes, so the wait is visible; later builds only redo what changed.
   echo "Building hearth (Release). The first build takes about a minute; each finished project is listed below." >&2
   started=$SECONDS
+  # Restoring and up-to-date checks print nothing for a while: a line every 15 s shows the build is alive.
+  ( while sleep 15; do printf '  [%3ss] still working...\n' "$((SECONDS - started))" >&2; done ) &
+  ticker=$!
+  trap 'kill "$ticker" 2>/dev/null || true' EXIT
+  printf '  [%3ss] restoring packages\n' 0 >&2
+  if ! dotnet restore "$repo/src/Hearth.Cli" -nologo -v quiet >&2; then
+    echo "install.sh: 'dotnet restore' failed; the errors are above (NuGet must be reachable for the first build)." >&2
+    exit 1
+  fi
+  printf '  [%3ss] restored; compiling\n' "$((SECONDS - started))" >&2
   set +e
-  dotnet build "$repo/src/Hearth.Cli" -c Release -nologo -v minimal -tl:off \
+  dotnet build "$repo/src/Hearth.Cli" -c Release --no-restore -nologo -v minimal -tl:off \
     | while IFS= read -r line; do
         case "$line" in
           *" -> "*) project="${line%% -> *}"; printf '  [%3ss] built %s\n' "$((SECONDS - started))" "${project##* }" >&2 ;;
@@ -42,6 +52,7 @@ if [[ $build == 1 ]]; then
       done
   status=${PIPESTATUS[0]}
   set -e
+  kill "$ticker" 2>/dev/null || true
   if [[ $status != 0 ]]; then
     echo "install.sh: the build failed (exit $status); the errors are above." >&2
     exit "$status"
