@@ -60,8 +60,12 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, Obse
         finally
         {
             var route = (context.GetEndpoint() as Microsoft.AspNetCore.Routing.RouteEndpoint)?.RoutePattern.RawText ?? "other";
-            // A handler that noticed the disconnect and returned normally also counts as cancelled.
-            clientGone |= context.RequestAborted.IsCancellationRequested;
+            if (!clientGone && context.RequestAborted.IsCancellationRequested)
+            {
+                // A handler that noticed the disconnect and returned normally: the same event, without an exception.
+                clientGone = true;
+                LogClientDisconnected(logger, context.Request.Path, "no exception");
+            }
             metrics.Requests.Add(1, route, clientGone ? ClientClosedRequestCode : StatusText(context.Response.StatusCode));
             metrics.RequestDuration.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, route);
         }
