@@ -54,8 +54,10 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, Obse
         catch (Exception e)
         {
             LogUnhandled(logger, context.Request.Path, e);
+            // An argument exception's text without the " (Parameter 'x')" suffix: the client never saw that C# parameter.
+            var text = e is ArgumentException argument ? ArgumentMessages.Text(argument) : e.Message;
             await ErrorResponses.WriteAsync(context, new ApiException(500, "server_error",
-                $"Internal error ({e.GetType().Name}): {e.Message}", null, "internal_error", e)).ConfigureAwait(false);
+                $"Internal error ({e.GetType().Name}): {text}", null, "internal_error", e)).ConfigureAwait(false);
         }
         finally
         {
