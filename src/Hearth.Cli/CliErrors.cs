@@ -122,14 +122,5 @@ internal static class CliErrors
         string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Trim();
 
     /// <summary>An argument exception's own text: without " (Parameter 'x')" and the "Actual value was" line.</summary>
-    private static string WithoutParameterSuffix(ArgumentException e)
-    {
-        var message = e.Message;
-        var actual = message.IndexOf("Actual value was", StringComparison.Ordinal);
-        if (actual >= 0)
-        {
-            message = message[..actual];
-        }
-        return e.ParamName is { } param ? message.Replace($" (Parameter '{param}')", string.Empty, StringComparison.Ordinal) : message;
-    }
+    private static string WithoutParameterSuffix(ArgumentException e) => Hearth.Server.Errors.ArgumentMessages.Text(e);
 }

@@ -14,7 +14,7 @@ internal static class BenchEngineCommand
 
     public static Command Build()
     {
-        var model = OptionRules.ExistingFile("--model", "-m", "The GGUF model file.");
+        var model = OptionRules.ModelFile("--model", "-m", "The GGUF model file.");
         var threads = OptionRules.Threads("Compute threads.");
         var promptTokens = new Option<int>("--prompt-tokens") { Description = "Prompt length for the prefill measurement.", DefaultValueFactory = _ => 128 }.InRange(1, 4096);
         var genTokens = new Option<int>("--gen-tokens") { Description = "Tokens decoded for the decode measurement.", DefaultValueFactory = _ => 64 }.InRange(1, 4096);

@@ -16,7 +16,7 @@ internal static class GenerateCommands
 
     private static Command BuildGenerate()
     {
-        var model = OptionRules.ExistingFile("--model", "-m", "The GGUF model file.");
+        var model = OptionRules.ModelFile("--model", "-m", "The GGUF model file.");
         var threads = OptionRules.Threads("Compute threads.");
         var prompt = new Option<string?>("--prompt", "-p") { Description = "Prompt text; none starts from the BOS token alone." };
         var count = new Option<int>("--tokens", "-n") { Description = "Most tokens to generate.", DefaultValueFactory = _ => 128 }.AtLeast(1);

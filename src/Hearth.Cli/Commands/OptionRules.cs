@@ -85,6 +85,37 @@ internal static class OptionRules
     }.InRange(1, 256);
 
     /// <summary>A required existing input file.</summary>
+    /// <summary>
+    /// A local model given either way a newcomer types it: a path to a GGUF file, or a model name as <c>hearth run</c> and
+    /// <c>hearth models</c> show it (<c>NAME</c> = <c>$HEARTH_HOME/models/NAME.gguf</c>). An existing file wins over a name.
+    /// </summary>
+    public static Option<FileInfo> ModelFile(string name, string alias, string description) =>
+        new Option<FileInfo>(name, alias)
+        {
+            Description = description + " A path, or a model name from $HEARTH_HOME/models (as 'hearth models' lists them).",
+            Required = true,
+            CustomParser = result =>
+            {
+                var value = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (File.Exists(value))
+                {
+                    return new FileInfo(value);
+                }
+                var models = Hearth.Server.Configuration.HearthHome.ModelsDirectory(Hearth.Server.Configuration.HearthHome.Resolve());
+                var named = Path.Combine(models, value + Hearth.Server.Backends.LocalModelFiles.Extension);
+                if (Hearth.Server.Backends.LocalModelFiles.IsValidModelName(value) && File.Exists(named))
+                {
+                    return new FileInfo(named);
+                }
+                var available = Directory.Exists(models)
+                    ? string.Join(", ", Directory.EnumerateFiles(models, "*" + Hearth.Server.Backends.LocalModelFiles.Extension)
+                        .Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal))
+                    : "";
+                result.AddError($"{name} '{value}' is neither a file nor a model in {models} (models there: {(available.Length > 0 ? available : "none")}).");
+                return null;
+            },
+        };
+
     public static Option<FileInfo> ExistingFile(string name, string alias, string description) =>
         new Option<FileInfo>(name, alias) { Description = description, Required = true }.AcceptExistingOnly();
 }

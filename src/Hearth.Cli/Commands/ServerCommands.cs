@@ -39,7 +39,7 @@ internal static class ServerCommands
         Description = "Settings file to use instead of $HEARTH_HOME/appsettings.json.",
     };
 
-    private static IAnsiConsole Stderr { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+    private static IAnsiConsole Stderr => Terminal.Stderr;
 
     /// <summary>Loads settings; on a bad configuration prints every problem to stderr and returns null.</summary>
     private static HearthOptions? LoadOptions(string? home, FileInfo? config, Dictionary<string, string?>? overrides = null)
@@ -92,7 +92,7 @@ internal static class ServerCommands
             }
             catch (IOException e)
             {
-                Console.Error.WriteLine($"Could not listen on {options.Server.Host}:{options.Server.Port}: {e.Message}");
+                Console.Error.WriteLine(ListenFailure(options.Server, e));
                 return 1;
             }
             await using (node)
@@ -134,9 +134,29 @@ internal static class ServerCommands
             : $"Hearth listening on {string.Join(", ", node.ListenAddresses)} (reachable from other machines; on this machine {node.BaseAddress}; {apis})";
     }
 
+    /// <summary>One line for a failed bind: a busy port says so and what to do; anything else keeps the socket's own reason.</summary>
+    internal static string ListenFailure(ServerOptions server, IOException e)
+    {
+        var where = $"{server.Host}:{server.Port.ToString(CultureInfo.InvariantCulture)}";
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse }
+                or Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                return $"hearth serve: port {server.Port.ToString(CultureInfo.InvariantCulture)} on {server.Host} is already in use " +
+                    "(another 'hearth serve'?). Stop it, or pick another port with --port N (0 picks a free one) or Server:Port.";
+            }
+        }
+        var reason = (e.InnerException as System.Net.Sockets.SocketException)?.Message ?? e.Message;
+        return $"hearth serve: could not listen on {where}: {CliErrors.OneLine(reason)}";
+    }
+
     private static Command Run()
     {
-        var model = new Argument<string>("model") { Description = "Model name (a file in the models folder without .gguf, or a configured upstream model)." };
+        var model = new Argument<string>("model")
+        {
+            Description = "Model name (a file in the models folder without .gguf, or a configured upstream model), or a path to a GGUF file.",
+        };
         var prompt = new Argument<string>("prompt") { Description = "The user message." };
         var maxTokens = new Option<int>("--max-tokens", "-n") { Description = "Most tokens to generate.", DefaultValueFactory = _ => 256 };
         var temperature = new Option<float>("--temperature") { Description = "Sampling temperature (0 = greedy).", DefaultValueFactory = _ => 0.7f };
@@ -157,10 +177,10 @@ internal static class ServerCommands
             }
             var name = r.GetValue(model)!;
             var catalog = new ModelCatalog(options);
-            var descriptor = catalog.Find(name);
+            var descriptor = catalog.Find(name) ?? FileDescriptor(name);
             if (descriptor is null)
             {
-                Console.Error.WriteLine($"Model '{name}' not found. Available: {string.Join(", ", catalog.Ids())}. Pull one with 'hearth pull URL'.");
+                Console.Error.WriteLine($"Model '{name}' not found (neither a model name nor a GGUF file). Available: {string.Join(", ", catalog.Ids())}. Pull one with 'hearth pull URL'.");
                 return 1;
             }
             using var backends = new ModelBackends(options, new ChatPipelineBuilder(), new Hearth.Server.Backends.Local.Engine.EngineModelLoader());
@@ -201,6 +221,17 @@ internal static class ServerCommands
         return cmd;
     }
 
+    /// <summary>A GGUF file given by path to <c>run</c>, served as a local model named after the file.</summary>
+    private static ModelDescriptor? FileDescriptor(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        var file = new FileInfo(path);
+        return new ModelDescriptor(Path.GetFileNameWithoutExtension(file.Name), BackendKind.Local, "hearth", null, file.FullName, file.Length, file.LastWriteTimeUtc);
+    }
+
     private static Command Pull()
     {
         var source = new Argument<string>("source") { Description = "An http(s) URL of a .gguf file, or hf:org/repo/file.gguf[@revision] (uses $HF_ENDPOINT if set)." };
@@ -218,7 +249,7 @@ internal static class ServerCommands
             }
             catch (ArgumentException e)
             {
-                Console.Error.WriteLine(e.Message);
+                Console.Error.WriteLine(ArgumentMessages.Text(e));
                 return 1;
             }
             var homePath = HearthHome.Resolve(r.GetValue(home));
@@ -278,7 +309,7 @@ internal static class ServerCommands
                     Markup.Escape(facts?.Details.Architecture ?? "-"), Markup.Escape(facts?.Details.QuantizationType ?? "-"),
                     m.Kind == BackendKind.Local ? m.ModifiedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "-");
             }
-            AnsiConsole.Write(table);
+            Terminal.Stdout.Write(table);
             return 0;
         });
         return cmd;
@@ -324,7 +355,7 @@ internal static class ServerCommands
             Row("tokenizer", facts.TokenizerModel ?? "-");
             Row("chat template", d.ChatTemplate is null ? "none (ChatML fallback)" : $"{d.ChatTemplate.Length} chars");
             Row("tool calls", facts.ToolCallFormat);
-            AnsiConsole.Write(grid);
+            Terminal.Stdout.Write(grid);
             return 0;
         });
         return cmd;
@@ -382,7 +413,7 @@ internal static class ServerCommands
                     k.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                     k.RevokedAt is { } at ? "revoked " + at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "active");
             }
-            AnsiConsole.Write(table);
+            Terminal.Stdout.Write(table);
             return 0;
         });
         var id = new Argument<string>("id") { Description = "Key id (from 'hearth keys list')." };

@@ -34,9 +34,13 @@ public static class HearthConfiguration
         }
         catch (Exception e) when (e is FormatException or InvalidDataException or System.Text.Json.JsonException)
         {
-            throw new HearthConfigException([$"Settings file '{file}' is not valid JSON: {e.Message}"], e);
+            throw new HearthConfigException([InvalidJson(file, e)], e);
         }
 
+        if (UnknownSettings.Find(config, typeof(HearthOptions)) is { Count: > 0 } unknown)
+        {
+            throw new HearthConfigException(unknown);
+        }
         HearthOptions options;
         try
         {
@@ -49,5 +53,23 @@ public static class HearthConfiguration
         options = options with { Home = HearthHome.Resolve(options.Home) };
         HearthOptionsValidator.Validate(options);
         return options;
+    }
+
+    /// <summary>Where the JSON breaks (1-based line and column, from the parser's 0-based positions) and why, in one line.</summary>
+    private static string InvalidJson(string file, Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Text.Json.JsonException { LineNumber: { } line } json)
+            {
+                var column = (json.BytePositionInLine ?? 0) + 1;
+                // The parser's text ends with its own " LineNumber: n | BytePositionInLine: m." in 0-based form; ours replaces it.
+                var reason = json.Message;
+                var cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
+                reason = (cut > 0 ? reason[..cut] : reason).TrimEnd(' ', '.');
+                return $"Settings file '{file}' is not valid JSON at line {line + 1}, column {column}: {reason}.";
+            }
+        }
+        return $"Settings file '{file}' is not valid JSON: {e.Message}";
     }
 }

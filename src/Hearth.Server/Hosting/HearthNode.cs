@@ -149,6 +149,13 @@ public sealed class HearthNode : IAsyncDisposable
         builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(setup.MinimumLogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // The host's only error entry is "Hosting failed to start" with the whole stack; StartAsync rethrows that exception to
+        // the caller, which reports it in one line (hearth serve: "port N is in use").
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        foreach (var provider in setup.LoggerProviders)
+        {
+            builder.Logging.AddProvider(provider);
+        }
         builder.WebHost.UseKestrel(k =>
         {
             k.AddServerHeader = false;

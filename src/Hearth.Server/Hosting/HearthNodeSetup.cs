@@ -22,6 +22,9 @@ public sealed class HearthNodeSetup
 
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>Extra log sinks besides stderr (they see the same levels and filters); the node does not dispose them.</summary>
+    public List<ILoggerProvider> LoggerProviders { get; } = [];
+
     /// <summary>Least severe log level written (to stderr).</summary>
     public LogLevel MinimumLogLevel { get; set; } = LogLevel.Information;
 }

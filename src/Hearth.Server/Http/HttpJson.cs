@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Hearth.Server.Http;
 
-/// <summary>Reads request bodies and writes responses with source-generated JSON; parse failures become 400s naming the parameter.</summary>
+/// <summary>Reads request bodies and writes responses with source-generated JSON; parse failures and null array elements become 400s naming the parameter.</summary>
 internal static class HttpJson
 {
     public static async Task<T> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> info) where T : class
@@ -13,8 +13,13 @@ internal static class HttpJson
         // The Content-Type is not checked: Ollama accepts any, and curl's -d sends form encoding by default. The body must be JSON.
         try
         {
-            return await JsonSerializer.DeserializeAsync(context.Request.Body, info, context.RequestAborted).ConfigureAwait(false)
+            var request = await JsonSerializer.DeserializeAsync(context.Request.Body, info, context.RequestAborted).ConfigureAwait(false)
                 ?? throw new ApiException(400, "invalid_request_error", "The request body must be a JSON object, not null.", null, "invalid_json");
+            if (NullElements.FindFirst(request, info) is { } path)
+            {
+                throw ApiException.InvalidParameter(path, $"'{path}' is null; array elements must not be null.");
+            }
+            return request;
         }
         catch (JsonException e)
         {

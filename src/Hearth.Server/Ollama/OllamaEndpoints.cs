@@ -307,6 +307,10 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         {
             throw new ApiException(400, "invalid_request_error", "input must be a string or an array of 1..2048 strings", "input");
         }
+        if (request.Dimensions is <= 0)
+        {
+            throw new ApiException(400, "invalid_request_error", $"dimensions is {request.Dimensions}; it must be a positive integer.", "dimensions");
+        }
         var started = Stopwatch.GetTimestamp();
         var embeddingOptions = new EmbeddingGenerationOptions { ModelId = model.RemoteId ?? model.Id, Dimensions = request.Dimensions, AdditionalProperties = [] };
         Integration.RequestFacts.ApplyIdentity(context, embeddingOptions.AdditionalProperties);

@@ -36,6 +36,14 @@ internal static class OllamaMapping
         };
         if (tools is { Count: > 0 })
         {
+            for (var i = 0; i < tools.Count; i++)
+            {
+                if (tools[i] is null || string.IsNullOrWhiteSpace(tools[i].Function?.Name))
+                {
+                    throw new ApiException(400, "invalid_request_error",
+                        $"tools[{i}] must be {{\"type\":\"function\",\"function\":{{\"name\":...}}}}.", $"tools[{i}]");
+                }
+            }
             var mapped = OpenAiRequestMapping.ToChatOptions(new ChatCompletionRequest { Model = "x", Tools = tools });
             options.Tools = mapped.Tools;
         }
@@ -51,7 +59,7 @@ internal static class OllamaMapping
         var wire = new List<ChatMessageWire>(messages.Count);
         for (var i = 0; i < messages.Count; i++)
         {
-            var m = messages[i];
+            var m = messages[i] ?? throw new ApiException(400, "invalid_request_error", $"messages[{i}] must be an object.", $"messages[{i}]");
             if (m.Images is { Count: > 0 })
             {
                 throw new ApiException(400, "invalid_request_error", $"messages[{i}].images: images are not supported by Hearth's models.", $"messages[{i}].images");

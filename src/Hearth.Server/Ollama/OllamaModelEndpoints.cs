@@ -124,7 +124,7 @@ internal sealed partial class OllamaEndpoints
         catch (ArgumentException e)
         {
             throw new ApiException(400, "invalid_request_error",
-                $"{e.Message} Hearth pulls from a URL or hf:org/repo/file.gguf, not from the Ollama registry.", "model", null, e);
+                $"{ArgumentMessages.Text(e)} Hearth pulls from a URL or hf:org/repo/file.gguf, not from the Ollama registry.", "model", null, e);
         }
         var ct = context.RequestAborted;
         var stream = request.Stream != false;

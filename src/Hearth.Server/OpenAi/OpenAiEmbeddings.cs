@@ -21,6 +21,10 @@ internal sealed partial class OpenAiEndpoints
         {
             throw ApiException.InvalidParameter("input", $"'input' must be a string or an array of 1..{MaxEmbeddingInputs} strings.");
         }
+        if (request.Dimensions is <= 0)
+        {
+            throw ApiException.InvalidParameter("dimensions", $"'dimensions' is {request.Dimensions}; it must be a positive integer.");
+        }
         var base64 = request.EncodingFormat switch
         {
             null or "float" => false,

@@ -46,9 +46,15 @@ public static class OpenAiMessageMapping
             }
             if (m.ToolCalls is { } calls)
             {
-                foreach (var call in calls)
+                for (var k = 0; k < calls.Count; k++)
                 {
-                    contents.Add(ToFunctionCall(call.Id ?? "", call.Function?.Name ?? "", call.Function?.Arguments));
+                    var at = $"{param}[{i}].tool_calls[{k}]";
+                    var call = calls[k] ?? throw ApiException.InvalidParameter(at, $"'{at}' must be an object.");
+                    if (string.IsNullOrEmpty(call.Function?.Name))
+                    {
+                        throw ApiException.InvalidParameter(at + ".function", $"'{at}.function' must be an object with a 'name'.");
+                    }
+                    contents.Add(ToFunctionCall(call.Id ?? "", call.Function.Name, call.Function.Arguments));
                 }
             }
             result.Add(new ChatMessage(role, contents) { AuthorName = m.Name });

@@ -65,7 +65,12 @@ public sealed class ModelDownloader(HttpClient http, string home, int maxAttempt
         }
         if (last is not null)
         {
-            throw new ModelDownloadException($"Download of {source.Url} failed after {maxAttempts} attempts: {last.Message}. Run the pull again to resume.", last);
+            // "Resume" only when there is something to resume from; a host that was never reached needs the network or the URL fixed.
+            var kept = File.Exists(partial) ? new FileInfo(partial).Length : 0;
+            var advice = kept > 0
+                ? $"{kept.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} bytes are kept; run the pull again to resume."
+                : "Nothing was downloaded: check the URL and that this machine can reach the host (is it offline?), then run the pull again.";
+            throw new ModelDownloadException($"Download of {source.Url} failed after {maxAttempts} attempts: {last.Message.TrimEnd('.')}. {advice}", last);
         }
 
         progress?.Report(new PullProgress("verifying", total ?? 0, total));

@@ -8,10 +8,13 @@ public sealed record ModelSource(Uri Url, string ModelName)
 {
     public const string HuggingFaceEndpointVariable = "HF_ENDPOINT";
 
-    /// <summary>Parses a pull argument; throws <see cref="ArgumentException"/> naming what is wrong.</summary>
+    /// <summary>Parses a pull argument; throws <see cref="ArgumentException"/> (no parameter name: the message is for the person who typed the source) naming what is wrong.</summary>
     public static ModelSource Parse(string spec, string? huggingFaceEndpoint = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(spec);
+        if (string.IsNullOrWhiteSpace(spec))
+        {
+            throw new ArgumentException("No model source given: expected an http(s) URL of a .gguf file or hf:org/repo/file.gguf.");
+        }
         Uri url;
         if (spec.StartsWith("hf:", StringComparison.OrdinalIgnoreCase))
         {
@@ -26,24 +29,24 @@ public sealed record ModelSource(Uri Url, string ModelName)
             var parts = rest.Split('/');
             if (parts.Length < 3 || parts.Any(p => p.Length == 0 || p == ".."))
             {
-                throw new ArgumentException($"'{spec}' must look like hf:org/repo/file.gguf (optionally @revision).", nameof(spec));
+                throw new ArgumentException($"'{spec}' must look like hf:org/repo/file.gguf (optionally @revision).");
             }
             var endpoint = (huggingFaceEndpoint ?? Environment.GetEnvironmentVariable(HuggingFaceEndpointVariable) ?? "https://huggingface.co").TrimEnd('/');
             url = new Uri($"{endpoint}/{parts[0]}/{parts[1]}/resolve/{Uri.EscapeDataString(revision)}/{string.Join('/', parts.Skip(2).Select(Uri.EscapeDataString))}");
         }
         else if (!Uri.TryCreate(spec, UriKind.Absolute, out url!) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
-            throw new ArgumentException($"'{spec}' is neither an http(s) URL nor hf:org/repo/file.gguf.", nameof(spec));
+            throw new ArgumentException($"'{spec}' is neither an http(s) URL nor hf:org/repo/file.gguf.");
         }
         var fileName = Uri.UnescapeDataString(url.Segments[^1]);
         if (!fileName.EndsWith(Backends.LocalModelFiles.Extension, StringComparison.OrdinalIgnoreCase))
         {
-            throw new ArgumentException($"'{spec}' does not name a .gguf file.", nameof(spec));
+            throw new ArgumentException($"'{spec}' does not name a .gguf file.");
         }
         var name = fileName[..^Backends.LocalModelFiles.Extension.Length];
         if (!Backends.LocalModelFiles.IsValidModelName(name))
         {
-            throw new ArgumentException($"'{fileName}' is not a usable model file name (letters, digits, . _ - only).", nameof(spec));
+            throw new ArgumentException($"'{fileName}' is not a usable model file name (letters, digits, . _ - only).");
         }
         return new ModelSource(url, name);
     }

@@ -10,40 +10,45 @@ namespace Hearth.Cli.Tests.Commands;
 
 /// <summary>
 /// The README's own commands, read from README.md and run as a newcomer types them (in bash, from the repository root, with a
-/// fresh HOME so <c>~/.hearth</c> is empty). One change is made to each <c>dotnet run</c>: <c>--no-build</c> is inserted, because
-/// the test suite has just built the solution in Release and a second build must not rewrite assemblies other tests are using.
+/// fresh HOME so <c>~/.hearth</c> and <c>~/.local/bin</c> are empty). One change is made: <c>scripts/install.sh</c> gets
+/// <c>--no-build</c>, because the test suite has just built the solution in Release and a second build must not rewrite
+/// assemblies other tests are using; the launcher it installs runs that build.
 /// </summary>
 public sealed partial class ReadmeCommandsTests
 {
-    private const string ServeCommand = "dotnet run -c Release --project src/Hearth.Cli -- serve";
+    private const string InstallCommand = "scripts/install.sh";
+    private const string ServeCommand = "hearth serve";
 
     [Fact]
-    public async Task Readme_ImportRunAndServe_WorkOnAFreshHome()
+    public async Task Readme_InstallImportRunAndServe_WorkOnAFreshHome()
     {
         var readme = File.ReadAllText(Path.Combine(TestData.RepoRoot, "README.md"));
         var blocks = BashBlock().Matches(readme).Select(m => m.Groups[1].Value).ToList();
         var setup = Assert.Single(blocks, b => b.Contains("./test.sh", StringComparison.Ordinal));
-        var usage = Assert.Single(blocks, b => b.Contains("alias hearth=", StringComparison.Ordinal));
-        Assert.Contains(ServeCommand, setup, StringComparison.Ordinal);
+        var usage = Assert.Single(blocks, b => b.Contains("hearth import llama2c", StringComparison.Ordinal));
+        var setupLines = Logical(setup).ToList();
+        var install = Assert.Single(setupLines, l => l.StartsWith(InstallCommand, StringComparison.Ordinal));
+        Assert.Contains(ServeCommand, setupLines);
+        Assert.DoesNotContain("dotnet run", usage, StringComparison.Ordinal);
         Assert.True(PortIsFree(11435), "the README's node listens on 127.0.0.1:11435, which something else holds on this machine");
         using var home = new TempDir();
 
-        // The usage block as written (import the tiny model, chat with it once), its alias made a function: aliases are not
-        // expanded in a non-interactive bash.
-        var script = new StringBuilder("set -e\n");
+        // The install line (launcher into ~/.local/bin, PATH extended), then the usage block as written: import the tiny model
+        // into $HEARTH_HOME/models, chat with it once.
+        var preamble = install.Replace(InstallCommand, InstallCommand + " --no-build", StringComparison.Ordinal);
+        var script = new StringBuilder("set -e\n").AppendLine(preamble);
         foreach (var line in Logical(usage))
         {
-            script.AppendLine(line.StartsWith("alias hearth=", StringComparison.Ordinal)
-                ? "hearth() { dotnet run --no-build -c Release --project src/Hearth.Cli -- \"$@\"; }"
-                : line);
+            script.AppendLine(line);
         }
         var (code, stdout, stderr) = await BashAsync(script.ToString(), home.Path, TimeSpan.FromSeconds(120));
         Assert.True(code == 0, $"README usage block failed ({code}): {stderr}");
+        Assert.True(File.Exists(Path.Combine(home.Path, ".local", "bin", "hearth")), "install.sh puts the launcher in ~/.local/bin");
         Assert.True(File.Exists(Path.Combine(home.Path, ".hearth", "models", "stories260K.gguf")));
         Assert.False(string.IsNullOrWhiteSpace(stdout));
 
-        // The first set-up command: the node on its defaults, serving the model the usage block installed.
-        using var serve = Process.Start(BashStartInfo(ServeCommand.Replace("dotnet run ", "dotnet run --no-build ", StringComparison.Ordinal), home.Path))!;
+        // The set-up's serve command through the installed launcher: the node on its defaults, serving the imported model.
+        using var serve = Process.Start(BashStartInfo(preamble + "\nexec " + ServeCommand, home.Path))!;
         try
         {
             var banner = await serve.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90));
@@ -63,6 +68,19 @@ public sealed partial class ReadmeCommandsTests
             serve.Kill(entireProcessTree: true);
             await serve.WaitForExitAsync();
         }
+    }
+
+    [Fact]
+    public void Readme_OutputPaths_PointOutsideTheRepository()
+    {
+        var readme = File.ReadAllText(Path.Combine(TestData.RepoRoot, "README.md")).Replace("\\\n", " ", StringComparison.Ordinal);
+
+        // Every "-o X" a README command writes to: under $HEARTH_HOME (or ~/.hearth), an absolute path or a temp folder,
+        // never a relative path that would leave untracked files in the working tree.
+        var targets = OutputOption().Matches(readme).Select(m => m.Groups[1].Value).ToList();
+
+        Assert.NotEmpty(targets);
+        Assert.All(targets, t => Assert.Matches("""^("?\$\{HEARTH_HOME:-\$HOME/\.hearth\}/|/|"?\$TMPDIR)""", t));
     }
 
     [Fact]
@@ -185,4 +203,7 @@ public sealed partial class ReadmeCommandsTests
 
     [GeneratedRegex("```bash\\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex BashBlock();
+
+    [GeneratedRegex("""hearth [a-z -]+ .*? -o ("[^"]+"|\S+)""")]
+    private static partial Regex OutputOption();
 }

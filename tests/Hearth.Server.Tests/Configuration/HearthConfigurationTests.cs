@@ -65,6 +65,33 @@ public sealed class HearthConfigurationTests
     }
 
     [Fact]
+    public void Load_UnknownKeysDeepInListsAndDictionaries_NamesFullPathsOnly()
+    {
+        using var home = new TempDir();
+        File.WriteAllText(Path.Combine(home.Path, "appsettings.json"), """
+            { "Upstreams": [ { "Name": "cloud", "BaseUrl": "http://127.0.0.1:9/v1", "Models": [ "gpt" ] } ],
+              "Ledger": { "Store": { "Kind": "Sqlite", "Conection": "x.db" } },
+              "Routing": { "Backends": [ { "Name": "gpt", "Tier": "Small", "IsLocal": false, "Site": "us-east" } ],
+                           "Tiers": { "Small": "gpt" },
+                           "Sites": { "us-east": { "GramsCo2ePerKwh": 400, "Zonee": "US-NY" } } } }
+            """);
+
+        var e = Assert.Throws<HearthConfigException>(() => HearthConfiguration.Load(new Dictionary<string, string?>
+        {
+            ["Home"] = home.Path,
+            ["Local:Thread"] = "2",
+        }));
+
+        Assert.Equal(3, e.Problems.Count);
+        Assert.Contains(e.Problems, p => p.StartsWith("Unknown setting 'Ledger:Store:Conection'; Ledger:Store has: ", StringComparison.Ordinal)
+            && p.Contains("Connection", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.StartsWith("Unknown setting 'Routing:Sites:us-east:Zonee'; Routing:Sites:us-east has: ", StringComparison.Ordinal)
+            && p.Contains("Zone", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.StartsWith("Unknown setting 'Local:Thread'; Local has: ", StringComparison.Ordinal)
+            && p.Contains("Threads", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Load_BrokenJson_ThrowsConfigExceptionNamingFile()
     {
         using var home = new TempDir();

@@ -76,7 +76,7 @@ internal sealed class EngineChatClient(LoadedModel model) : IChatClient
             }
             catch (ArgumentException ex)
             {
-                throw new ApiException(400, "invalid_request_error", ex.Message, ex.ParamName, "invalid_parameter", ex);
+                throw new ApiException(400, "invalid_request_error", ArgumentMessages.Text(ex), ex.ParamName, "invalid_parameter", ex);
             }
             yield return Convert(e.Current, wantsLogprobs);
         }

@@ -32,11 +32,31 @@ public sealed class EngineModelLoader : ILocalModelLoader
             {
                 throw new ApiException(400, "invalid_request_error", $"Model file of '{model.Id}' is not a valid GGUF file: {e.Message}", "model", "invalid_model_file", e);
             }
+            catch (Hearth.Inference.Tokenizers.NotSupportedTokenizerException e)
+            {
+                throw new ApiException(400, "invalid_request_error",
+                    $"Model '{model.Id}' ({FileName(model)}) asks for a tokenizer Hearth's engine does not implement: {e.Message}", "model", "unsupported_model", e);
+            }
+            catch (Hearth.Inference.Tokenizers.TokenizerFormatException e)
+            {
+                // The tokenizer names its origin by the file's full path; the client gets the file name only.
+                throw new ApiException(400, "invalid_request_error",
+                    $"Model file {FileName(model)} of '{model.Id}' has a broken tokenizer ({e.Field ?? "vocabulary"}): {Reason(e)}", "model", "invalid_model_file", e);
+            }
             catch (FileNotFoundException e)
             {
                 throw new ApiException(404, "invalid_request_error", $"Model file of '{model.Id}' disappeared: {e.Message}", "model", "model_not_found", e);
             }
         }, cancellationToken);
+
+    private static string FileName(ModelDescriptor model) => Path.GetFileName(model.FilePath) ?? model.Id;
+
+    /// <summary>The reason without the "origin: field: " prefix the tokenizer puts in front.</summary>
+    private static string Reason(Hearth.Inference.Tokenizers.TokenizerFormatException e)
+    {
+        var prefix = e.Field is null ? null : $"{e.Origin ?? "vocabulary"}: {e.Field}: ";
+        return prefix is not null && e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message;
+    }
 }
 
 /// <summary>A model loaded by the engine, as the server sees it.</summary>
