@@ -1,0 +1,128 @@
+namespace Hearth.Routing.Sensitive;
+
+/// <summary>
+/// Finds IBANs by walking the text, not by a pattern with boundaries: at every pair of letters that is a registry country
+/// code (<see cref="IbanRegistry"/>, any case), it reads exactly that country's number of letters and digits, each of its
+/// position's class, skipping separators between them (<see cref="Separators"/>: spaces of any kind, tabs, line breaks,
+/// dashes, dots, <c>+</c> and <c>%20</c>), and keeps the span when mod-97 = 1. No word boundary is needed on either side,
+/// so an IBAN glued to a label (<c>src=ES36…</c>, <c>IBANDE89…</c>), to punctuation, or followed by more text is found:
+/// the country's fixed length says where it ends, and the class of every position and the checksum keep ordinary text out.
+/// Cost: O(text length × 34 × separator run), no allocation besides the spans.
+/// </summary>
+internal static class IbanScanner
+{
+    public static void Scan(string text, List<SensitiveSpan> found)
+    {
+        Span<char> compact = stackalloc char[IbanRegistry.MaxLength];
+        var i = 0;
+        while (i + 4 <= text.Length)
+        {
+            var end = TryRead(text, i, compact);
+            if (end > 0)
+            {
+                found.Add(new SensitiveSpan(SensitiveKind.Iban, i, end - i));
+                i = end;
+                continue;
+            }
+            i++;
+        }
+    }
+
+    /// <summary>The end of an IBAN starting at <paramref name="start"/>, or 0.</summary>
+    private static int TryRead(string text, int start, Span<char> compact)
+    {
+        if (!char.IsAsciiLetter(text[start]) || !char.IsAsciiLetter(text[start + 1]))
+        {
+            return 0;
+        }
+        var classes = IbanRegistry.BbanClasses(text[start], text[start + 1]);
+        if (classes is null)
+        {
+            return 0;
+        }
+        var length = classes.Length + 4;
+        compact[0] = char.ToUpperInvariant(text[start]);
+        compact[1] = char.ToUpperInvariant(text[start + 1]);
+        var n = 2;
+        var pos = start + 2;
+        var lettersInSegment = 0;
+        var mostLettersInSegment = 0;
+        var gapped = false;
+        while (n < length)
+        {
+            var next = Separators.Skip(text, pos);
+            if (next != pos)
+            {
+                // A gap between the country code and the check digits ("ES 36 …") only when the code stands alone: in prose
+                // the code is the end of a word ("keeps 50 cards").
+                if (n == 2 && start > 0 && char.IsAsciiLetterOrDigit(text[start - 1]))
+                {
+                    return 0;
+                }
+                lettersInSegment = 0;
+                gapped = true;
+                pos = next;
+            }
+            if (pos >= text.Length)
+            {
+                return 0;
+            }
+            var c = text[pos];
+            var cls = n < 4 ? 'n' : classes[n - 4];
+            if (!IbanRegistry.Fits(c, cls))
+            {
+                return 0;
+            }
+            if (n >= 4 && char.IsAsciiLetter(c))
+            {
+                mostLettersInSegment = Math.Max(mostLettersInSegment, ++lettersInSegment);
+            }
+            compact[n++] = char.ToUpperInvariant(c);
+            pos++;
+        }
+        // Written with gaps, an IBAN is in groups (of four, or its national parts): a group holding five or more letters is
+        // a word of prose, not a bank code.
+        if (gapped && mostLettersInSegment > 4)
+        {
+            return 0;
+        }
+        return Checksums.IbanMod97(compact[..n]) ? pos : 0;
+    }
+}
+
+/// <summary>
+/// What may stand between the characters of an identifier written by a person or a system: a run of at most
+/// <see cref="MaxRunChars"/> spaces (ASCII, no-break, figure, thin, narrow no-break), tabs, line breaks, dashes, dots or
+/// <c>+</c>, or a URL-encoded space <c>%20</c>.
+/// </summary>
+internal static class Separators
+{
+    /// <summary>Longest separator run between two characters of one identifier (<c>" - "</c>, <c>"\r\n"</c> plus indent).</summary>
+    public const int MaxRunChars = 3;
+
+    public static bool Is(char c) => c is ' ' or '\t' or '\n' or '\r' or '-' or '.' or '+' or '\u00A0' or '\u2007' or '\u2009' or '\u202F';
+
+    /// <summary>The position after the separator run at <paramref name="pos"/> (itself when there is none, or when the run is too long).</summary>
+    public static int Skip(string text, int pos)
+    {
+        var p = pos;
+        var units = 0;
+        while (p < text.Length && units < MaxRunChars)
+        {
+            if (Is(text[p]))
+            {
+                p++;
+            }
+            else if (text[p] == '%' && p + 2 < text.Length && text[p + 1] == '2' && text[p + 2] == '0')
+            {
+                p += 3;
+            }
+            else
+            {
+                break;
+            }
+            units++;
+        }
+        return p < text.Length && Is(text[p]) ? pos : p;
+    }
+}
