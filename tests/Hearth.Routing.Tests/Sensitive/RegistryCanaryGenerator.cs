@@ -100,7 +100,19 @@ public sealed class RegistryCanaryGenerator(int seed)
             bban.Append(char.IsAsciiDigit(c) ? (char)('0' + _rng.Next(10)) : (char)('A' + _rng.Next(26)));
         }
         var b = bban.ToString();
-        return country + Checksums.IbanCheckDigits(country, b) + b;
+        return country + CheckDigits(country, b) + b;
+    }
+
+    /// <summary>ISO 7064 MOD 97-10 check digits, computed here on a big integer (not with the detector's helper).</summary>
+    private static string CheckDigits(string country, string bban)
+    {
+        var digits = new StringBuilder();
+        foreach (var c in bban + country + "00")
+        {
+            digits.Append(char.IsAsciiDigit(c) ? c.ToString() : (c - 'A' + 10).ToString(CultureInfo.InvariantCulture));
+        }
+        var remainder = (int)(System.Numerics.BigInteger.Parse(digits.ToString(), CultureInfo.InvariantCulture) % 97);
+        return (98 - remainder).ToString("D2", CultureInfo.InvariantCulture);
     }
 
     private string Iban()
