@@ -134,6 +134,22 @@ public sealed class SensitiveDataDetectorTests
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), sw.Elapsed.ToString());
     }
 
+    [Theory]
+    [InlineData("DE12 3456 ")]
+    [InlineData("1 ")]
+    [InlineData("4111.")]
+    [InlineData("es36%20")]
+    [InlineData("ab12 34 ")]
+    public void Detect_HostileRepeatedIdentifierFragments_Bounded(string fragment)
+    {
+        // 500,000+ characters of fragments that start an IBAN, card, tax id or NINO candidate at every position; the text walks
+        // read at most 34 characters (plus separators) per start. The bound is generous for a shared 2-core machine.
+        var text = string.Concat(Enumerable.Repeat(fragment, 500_000 / fragment.Length + 1));
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        _ = _detector.Detect(text);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(30), sw.Elapsed.ToString());
+    }
+
     [Fact]
     public void Options_InvalidTerm_Throws()
     {
