@@ -92,15 +92,18 @@ internal static class IbanScanner
 
 /// <summary>
 /// What may stand between the characters of an identifier written by a person or a system: a run of at most
-/// <see cref="MaxRunChars"/> spaces (ASCII, no-break, figure, thin, narrow no-break), tabs, line breaks, dashes, dots or
-/// <c>+</c>, or a URL-encoded space <c>%20</c>.
+/// <see cref="MaxRunChars"/> spaces (ASCII, no-break, figure, thin, narrow no-break), tabs, line breaks, dashes (ASCII,
+/// hyphen, non-breaking hyphen, figure and en dash), dots, <c>+</c>, zero-width characters, or a URL-encoded space <c>%20</c>.
 /// </summary>
 internal static class Separators
 {
     /// <summary>Longest separator run between two characters of one identifier (<c>" - "</c>, <c>"\r\n"</c> plus indent).</summary>
     public const int MaxRunChars = 3;
 
-    public static bool Is(char c) => c is ' ' or '\t' or '\n' or '\r' or '-' or '.' or '+' or '\u00A0' or '\u2007' or '\u2009' or '\u202F';
+    public static bool Is(char c) => c is ' ' or '\t' or '\n' or '\r' or '-' or '.' or '+'
+        or '\u00A0' or '\u2007' or '\u2009' or '\u202F'              // no-break, figure, thin, narrow no-break spaces
+        or '\u2010' or '\u2011' or '\u2012' or '\u2013'              // hyphen, non-breaking hyphen, figure dash, en dash
+        or '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF'; // zero-width characters editors and chat apps insert
 
     /// <summary>The position after the separator run at <paramref name="pos"/> (itself when there is none, or when the run is too long).</summary>
     public static int Skip(string text, int pos)

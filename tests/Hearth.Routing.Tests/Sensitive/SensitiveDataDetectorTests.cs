@@ -45,6 +45,8 @@ public sealed class SensitiveDataDetectorTests
     [InlineData("DE89 3704 0044\n0532 0130 00", SensitiveKind.Iban)]
     [InlineData("to=DE89%203704%200044%200532%200130%2000", SensitiveKind.Iban)]
     [InlineData("{\"iban\":\"gb82west12345698765432\"}", SensitiveKind.Iban)]
+    [InlineData("DE89\u200B3704\u200B0044\u200B0532\u200B0130\u200B00", SensitiveKind.Iban)]
+    [InlineData("card 4111\u20131111\u20131111\u20131111", SensitiveKind.PaymentCard)]
     [InlineData("card 4111 1111 1111 1111 12/27 cvv 123", SensitiveKind.PaymentCard)]
     [InlineData("exp 12/27 4111 1111 1111 1111", SensitiveKind.PaymentCard)]
     [InlineData("cc4111111111111111", SensitiveKind.PaymentCard)]
