@@ -92,40 +92,48 @@ internal static class IbanScanner
 
 /// <summary>
 /// What may stand between the characters of an identifier written by a person or a system: a run of at most
-/// <see cref="MaxRunChars"/> spaces (ASCII, no-break, figure, thin, narrow no-break), tabs, line breaks, dashes (ASCII,
-/// hyphen, non-breaking hyphen, figure and en dash), dots, <c>+</c>, zero-width characters, or a URL-encoded space <c>%20</c>.
+/// <see cref="MaxRunChars"/> white-space characters (spaces — ASCII, no-break, figure, thin, narrow no-break — tabs, line
+/// breaks, zero-width characters), or ONE dash (ASCII, hyphen, non-breaking hyphen, figure or en dash), dot or <c>+</c>, or a
+/// URL-encoded space <c>%20</c>. A dash, dot or plus with spaces around it (<c>4500 + 3375</c>, <c>12 - 4</c>) is arithmetic
+/// or prose, not a separator.
 /// </summary>
 internal static class Separators
 {
-    /// <summary>Longest separator run between two characters of one identifier (<c>" - "</c>, <c>"\r\n"</c> plus indent).</summary>
+    /// <summary>Longest white-space run between two characters of one identifier (<c>"\r\n"</c> plus an indent).</summary>
     public const int MaxRunChars = 3;
 
-    public static bool Is(char c) => c is ' ' or '\t' or '\n' or '\r' or '-' or '.' or '+'
+    public static bool IsSpace(char c) => c is ' ' or '\t' or '\n' or '\r'
         or '\u00A0' or '\u2007' or '\u2009' or '\u202F'              // no-break, figure, thin, narrow no-break spaces
-        or '\u2010' or '\u2011' or '\u2012' or '\u2013'              // hyphen, non-breaking hyphen, figure dash, en dash
         or '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF'; // zero-width characters editors and chat apps insert
 
-    /// <summary>The position after the separator run at <paramref name="pos"/> (itself when there is none, or when the run is too long).</summary>
+    public static bool IsMark(char c) => c is '-' or '.' or '+'
+        or '\u2010' or '\u2011' or '\u2012' or '\u2013';             // hyphen, non-breaking hyphen, figure dash, en dash
+
+    /// <summary>The position after the separator at <paramref name="pos"/> (itself when there is none, or it is not one).</summary>
     public static int Skip(string text, int pos)
     {
-        var p = pos;
-        var units = 0;
-        while (p < text.Length && units < MaxRunChars)
+        if (pos >= text.Length)
         {
-            if (Is(text[p]))
+            return pos;
+        }
+        int p;
+        if (IsMark(text[pos]))
+        {
+            p = pos + 1;
+        }
+        else if (text[pos] == '%' && pos + 2 < text.Length && text[pos + 1] == '2' && text[pos + 2] == '0')
+        {
+            p = pos + 3;
+        }
+        else
+        {
+            p = pos;
+            while (p < text.Length && p - pos < MaxRunChars && IsSpace(text[p]))
             {
                 p++;
             }
-            else if (text[p] == '%' && p + 2 < text.Length && text[p + 1] == '2' && text[p + 2] == '0')
-            {
-                p += 3;
-            }
-            else
-            {
-                break;
-            }
-            units++;
         }
-        return p < text.Length && Is(text[p]) ? pos : p;
+        // Anything more (a longer run, a mark after spaces) is not one separator.
+        return p < text.Length && (IsSpace(text[p]) || IsMark(text[p]) || text[p] == '%') ? pos : p;
     }
 }
