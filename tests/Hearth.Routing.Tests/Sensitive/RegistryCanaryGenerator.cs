@@ -66,9 +66,6 @@ public sealed class RegistryCanaryGenerator(int seed)
 
     private readonly Random _rng = new(seed);
 
-    /// <summary>The kinds this generator plants.</summary>
-    public static readonly SensitiveKind[] Kinds = [SensitiveKind.Iban, SensitiveKind.PaymentCard, SensitiveKind.GermanTaxId, SensitiveKind.UkNationalInsuranceNumber, SensitiveKind.UsSocialSecurityNumber];
-
     /// <summary>One canary: half IBANs (the kind that leaked), the rest the other checksum or fixed-shape identifiers.</summary>
     public Canary Next()
     {

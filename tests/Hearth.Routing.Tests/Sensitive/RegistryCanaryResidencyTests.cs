@@ -43,6 +43,16 @@ public sealed class RegistryCanaryResidencyTests(ITestOutputHelper output)
         };
     }
 
+    /// <summary>The detector's table (written from the registry's BBAN structures) and the registry's example IBANs agree.</summary>
+    [Fact]
+    public void IbanRegistry_RegistryExamples_SameCountriesAndLengths()
+    {
+        var examples = RegistryCanaryGenerator.RegistryExamples.ToDictionary(e => e[..2], e => e.Length, StringComparer.Ordinal);
+
+        Assert.Equal(examples.Keys.Order(StringComparer.Ordinal), IbanRegistry.Countries.Order(StringComparer.Ordinal));
+        Assert.All(examples, e => Assert.Equal(e.Value, IbanRegistry.Length(e.Key)));
+    }
+
     [Fact]
     public void Detect_EveryRegistryCountryEveryLayoutAndContext_WholeIbanFlagged()
     {
