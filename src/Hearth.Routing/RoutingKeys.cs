@@ -30,6 +30,12 @@ public static class RoutingKeys
     /// <summary>Response: why, string (header <c>x-hearth-reason</c>).</summary>
     public const string Reason = "hearth.reason";
 
+    /// <summary>
+    /// Response: true when the chosen remote backend was unavailable and a local backend answered instead (header
+    /// <c>x-hearth-degraded: true</c>); the reason says which backend failed and why.
+    /// </summary>
+    public const string Degraded = "hearth.degraded";
+
     /// <summary>The model id that asks the router to choose (<c>model: "hearth/auto"</c>).</summary>
     public const string AutoModel = "hearth/auto";
 }

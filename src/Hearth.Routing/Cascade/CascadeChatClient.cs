@@ -19,19 +19,24 @@ public sealed class CascadeChatClient : IChatClient
     private readonly CascadeVerifier _verifier;
     private readonly string _smallName;
     private readonly string _largeName;
+    private readonly Func<Exception, string?>? _largeFailure;
 
     /// <param name="small">The first-line (local) model.</param>
     /// <param name="large">The escalation target, or null when escalation is not allowed (the small answer is returned with the reason).</param>
     /// <param name="verifier">The accept/escalate judge.</param>
     /// <param name="smallName">Backend name reported in the route.</param>
     /// <param name="largeName">Backend name reported in the route.</param>
-    public CascadeChatClient(IChatClient small, IChatClient? large, CascadeVerifier verifier, string smallName = "small", string largeName = "large")
+    /// <param name="largeFailure">When set, an escalation that fails with an exception it describes (an availability failure
+    /// of a remote large tier) keeps the small answer, marked <see cref="RoutingKeys.Degraded"/>; other exceptions propagate.</param>
+    public CascadeChatClient(IChatClient small, IChatClient? large, CascadeVerifier verifier, string smallName = "small", string largeName = "large",
+        Func<Exception, string?>? largeFailure = null)
     {
         _small = small ?? throw new ArgumentNullException(nameof(small));
         _large = large;
         _verifier = verifier ?? throw new ArgumentNullException(nameof(verifier));
         _smallName = smallName;
         _largeName = largeName;
+        _largeFailure = largeFailure;
     }
 
     /// <inheritdoc/>
@@ -52,8 +57,18 @@ public sealed class CascadeChatClient : IChatClient
         var reason = "cascade: escalated (" + verdict.Reason + ")";
         var escalated = options?.Clone() ?? new ChatOptions();
         (escalated.AdditionalProperties ??= [])[RoutingKeys.Reason] = reason;
-        var second = await _large.GetResponseAsync(list, escalated, cancellationToken).ConfigureAwait(false);
-        return Tag(second, _largeName, reason);
+        string? failed = null;
+        try
+        {
+            var second = await _large.GetResponseAsync(list, escalated, cancellationToken).ConfigureAwait(false);
+            return Tag(second, _largeName, reason);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && (failed = _largeFailure?.Invoke(e)) is not null)
+        {
+            var kept = Tag(first, _smallName, $"{reason}; degraded: '{_largeName}' unavailable ({failed}): small answer kept");
+            kept.AdditionalProperties![RoutingKeys.Degraded] = true;
+            return kept;
+        }
     }
 
     /// <inheritdoc/>

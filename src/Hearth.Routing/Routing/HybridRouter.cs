@@ -21,6 +21,14 @@ namespace Hearth.Routing.Routing;
 /// only), or refused with <see cref="ResidencyRefusedException"/>. Every remote backend is also wrapped in a
 /// <see cref="ResidencyGuardChatClient"/>, which fails closed if a decision were ever wrong.
 /// Streaming: direct from the chosen backend, except cascades and redacted requests, which are buffered until complete.
+/// Failover: when the policy chose a remote backend by itself (predictive, carbon-aware, cascade — not <c>fixed:…</c>,
+/// which pins it) and that backend fails before its first token with an availability failure (the
+/// <c>backendFailure</c> classifier, <see cref="BackendFailure.Default"/> unless the host gives one: connection refused,
+/// 5xx, timeout, open circuit), the largest local backend answers instead; the response (streaming: its first update)
+/// carries <see cref="RoutingKeys.Degraded"/> = true and a reason naming the failed backend and why. A local answer never
+/// breaks residency. A failure after the first token is passed on (never a second answer mid-stream), and so are errors
+/// that are the caller's answer (rejected request, rate limit, budget, residency refusal) or come with no local backend.
+/// A cascade whose escalation to a remote tier fails keeps the small answer, marked the same way.
 /// Does not dispose the backend clients. Thread-safe if the backends are.
 /// </summary>
 public sealed class HybridRouter : IChatClient
@@ -33,14 +41,19 @@ public sealed class HybridRouter : IChatClient
     private readonly ICarbonEstimate? _carbon;
     private readonly SensitiveDataDetector _detector;
     private readonly List<ResidencyGuardChatClient> _guards = [];
+    private readonly Func<Exception, string?> _backendFailure;
+    private long _failovers;
 
     /// <param name="options">Validated here (<see cref="RoutingOptions.Validate"/>).</param>
     /// <param name="backends">A client for every configured backend, by name.</param>
     /// <param name="predictive">The predictive model (needed by <c>predictive</c> and <c>carbon-aware</c>).</param>
     /// <param name="verifier">The cascade verifier (default: rule checks only).</param>
     /// <param name="carbon">Carbon estimates (needed by <c>carbon-aware</c>).</param>
+    /// <param name="backendFailure">Classifies a remote backend's exception as an availability failure (a short description for the
+    /// reason) or not (null); default <see cref="BackendFailure.Default"/>.</param>
     /// <exception cref="RoutingConfigurationException">Invalid options, a backend without a client, or a configured policy whose parts are missing.</exception>
-    public HybridRouter(RoutingOptions options, IReadOnlyDictionary<string, IChatClient> backends, RouterModel? predictive = null, CascadeVerifier? verifier = null, ICarbonEstimate? carbon = null)
+    public HybridRouter(RoutingOptions options, IReadOnlyDictionary<string, IChatClient> backends, RouterModel? predictive = null, CascadeVerifier? verifier = null, ICarbonEstimate? carbon = null,
+        Func<Exception, string?>? backendFailure = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(backends);
@@ -72,6 +85,7 @@ public sealed class HybridRouter : IChatClient
         _predictiveThreshold = predictive?.ThresholdForEscalationShare(options.PredictiveEscalationShare) ?? double.PositiveInfinity;
         _verifier = verifier ?? new CascadeVerifier();
         _carbon = carbon;
+        _backendFailure = backendFailure ?? BackendFailure.Default;
         foreach (var name in new[] { options.DefaultPolicy }.Concat(options.ApiKeyPolicies.Values))
         {
             var reason = Unavailable(options.ResolvePolicy(name));
@@ -85,6 +99,9 @@ public sealed class HybridRouter : IChatClient
     /// <summary>Requests the residency guards refused (0 unless a routing decision was wrong).</summary>
     public long GuardBlockedCount => _guards.Sum(g => g.BlockedCount);
 
+    /// <summary>Requests a local backend answered because the chosen remote backend was unavailable.</summary>
+    public long FailoverCount => Interlocked.Read(ref _failovers);
+
     /// <summary>Decides where a request goes, without sending it.</summary>
     /// <exception cref="RoutingRequestException">Unknown or unavailable policy.</exception>
     /// <exception cref="ResidencyRefusedException">The request is confidential and only a remote backend could serve it.</exception>
@@ -96,7 +113,11 @@ public sealed class HybridRouter : IChatClient
     {
         var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
         var plan = await PlanAsync(list, options, cancellationToken).ConfigureAwait(false);
-        var response = await plan.Client.GetResponseAsync(list, WithDecision(options, plan.Decision), cancellationToken).ConfigureAwait(false);
+        var (response, failedOver) = await CallAsync(plan, list, options, cancellationToken).ConfigureAwait(false);
+        if (failedOver)
+        {
+            return response;
+        }
         response.AdditionalProperties ??= [];
         if (!plan.IsCascade)
         {
@@ -123,11 +144,12 @@ public sealed class HybridRouter : IChatClient
     /// The options sent to the chosen backend: the decision travels with them (for the ledger entry's reason and policy —
     /// the policy that decided, also when it was the default or the API key's rather than one the request named).
     /// </summary>
-    private static ChatOptions WithDecision(ChatOptions? options, RouteDecision decision)
+    /// <param name="reason">The reason to record instead of the decision's (a failover's).</param>
+    private static ChatOptions WithDecision(ChatOptions? options, RouteDecision decision, string? reason = null)
     {
         var o = options?.Clone() ?? new ChatOptions();
         var p = o.AdditionalProperties ??= [];
-        p[RoutingKeys.Reason] = decision.Reason;
+        p[RoutingKeys.Reason] = reason ?? decision.Reason;
         p[RoutingKeys.Policy] = decision.Policy;
         return o;
     }
@@ -139,27 +161,109 @@ public sealed class HybridRouter : IChatClient
         var plan = await PlanAsync(list, options, cancellationToken).ConfigureAwait(false);
         if (plan.IsCascade)
         {
-            var response = await plan.Client.GetResponseAsync(list, WithDecision(options, plan.Decision), cancellationToken).ConfigureAwait(false);
-            TagCascade(response, plan);
+            var (response, failedOver) = await CallAsync(plan, list, options, cancellationToken).ConfigureAwait(false);
+            if (!failedOver)
+            {
+                TagCascade(response, plan);
+            }
             foreach (var u in ResponseReplay.ToUpdates(response))
             {
                 yield return u;
             }
             yield break;
         }
-        bool first = true;
-        await foreach (var update in plan.Client.GetStreamingResponseAsync(list, WithDecision(options, plan.Decision), cancellationToken).ConfigureAwait(false))
+        var updates = plan.Client.GetStreamingResponseAsync(list, WithDecision(options, plan.Decision), cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var disposed = false;
+        try
         {
-            if (first)
+            string? failover = null;
+            bool any;
+            try
             {
-                update.AdditionalProperties ??= [];
-                update.AdditionalProperties[RoutingKeys.Route] = plan.Decision.Backend;
-                update.AdditionalProperties[RoutingKeys.Reason] = plan.Decision.Reason;
-                update.AdditionalProperties[RoutingKeys.Policy] = plan.Decision.Policy;
-                first = false;
+                // Only the wait for the first update may fail over: nothing has been sent to the caller yet.
+                any = await updates.MoveNextAsync().ConfigureAwait(false);
             }
+            catch (Exception e) when ((failover = FailoverReason(plan, e, cancellationToken)) is not null)
+            {
+                any = false;
+            }
+            if (failover is not null)
+            {
+                disposed = true;
+                await updates.DisposeAsync().ConfigureAwait(false);
+                Interlocked.Increment(ref _failovers);
+                var first = true;
+                await foreach (var u in _clients[plan.FailoverTo!.Name].GetStreamingResponseAsync(list, WithDecision(options, plan.Decision, failover), cancellationToken).ConfigureAwait(false))
+                {
+                    if (first)
+                    {
+                        TagFailover(u.AdditionalProperties ??= [], plan, failover);
+                        first = false;
+                    }
+                    yield return u;
+                }
+                yield break;
+            }
+            if (!any)
+            {
+                yield break;
+            }
+            var update = updates.Current;
+            update.AdditionalProperties ??= [];
+            update.AdditionalProperties[RoutingKeys.Route] = plan.Decision.Backend;
+            update.AdditionalProperties[RoutingKeys.Reason] = plan.Decision.Reason;
+            update.AdditionalProperties[RoutingKeys.Policy] = plan.Decision.Policy;
             yield return update;
+            while (await updates.MoveNextAsync().ConfigureAwait(false))
+            {
+                yield return updates.Current;
+            }
         }
+        finally
+        {
+            if (!disposed)
+            {
+                await updates.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Calls the planned client; on an availability failure of its remote backend, the local failover backend instead.</summary>
+    private async Task<(ChatResponse Response, bool FailedOver)> CallAsync(Plan plan, IReadOnlyList<ChatMessage> list, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        string? failover = null;
+        try
+        {
+            return (await plan.Client.GetResponseAsync(list, WithDecision(options, plan.Decision), cancellationToken).ConfigureAwait(false), false);
+        }
+        catch (Exception e) when ((failover = FailoverReason(plan, e, cancellationToken)) is not null)
+        {
+            Interlocked.Increment(ref _failovers);
+            var response = await _clients[plan.FailoverTo!.Name].GetResponseAsync(list, WithDecision(options, plan.Decision, failover), cancellationToken).ConfigureAwait(false);
+            TagFailover(response.AdditionalProperties ??= [], plan, failover);
+            return (response, true);
+        }
+    }
+
+    /// <summary>The reason of a failover, or null when this exception must reach the caller.</summary>
+    private string? FailoverReason(Plan plan, Exception e, CancellationToken cancellationToken)
+    {
+        if (plan.FailoverTo is null || plan.Remote is null || cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        var why = _backendFailure(e);
+        return why is null
+            ? null
+            : $"{plan.Decision.Reason}; degraded: '{plan.Remote}' unavailable ({why}): answered by local '{plan.FailoverTo.Name}'";
+    }
+
+    private static void TagFailover(AdditionalPropertiesDictionary props, Plan plan, string reason)
+    {
+        props[RoutingKeys.Route] = plan.FailoverTo!.Name;
+        props[RoutingKeys.Reason] = reason;
+        props[RoutingKeys.Policy] = plan.Decision.Policy;
+        props[RoutingKeys.Degraded] = true;
     }
 
     /// <inheritdoc/>
@@ -172,7 +276,9 @@ public sealed class HybridRouter : IChatClient
         // Backend clients are owned by the caller.
     }
 
-    private sealed record Plan(RouteDecision Decision, IChatClient Client, bool IsCascade);
+    /// <param name="Remote">The remote backend the client calls first (null when it is local).</param>
+    /// <param name="FailoverTo">The local backend that answers when <paramref name="Remote"/> is unavailable (null: no failover).</param>
+    private sealed record Plan(RouteDecision Decision, IChatClient Client, bool IsCascade, string? Remote = null, BackendOptions? FailoverTo = null);
 
     private sealed record Leg(BackendOptions Backend, IChatClient Client, string Note, bool Redacted);
 
@@ -265,7 +371,9 @@ public sealed class HybridRouter : IChatClient
         var leg = ResolveLeg(backend, sensitivity)
             ?? throw Refuse(backend, sensitivity);
         var reason = leg.Note.Length > 0 ? why + "; " + leg.Note : why;
-        return new Plan(new RouteDecision(policy.ToString(), leg.Backend.Name, reason, sensitivity.Confidential, leg.Redacted), leg.Client, false);
+        var remote = leg.Backend.IsLocal ? null : leg.Backend.Name;
+        return new Plan(new RouteDecision(policy.ToString(), leg.Backend.Name, reason, sensitivity.Confidential, leg.Redacted), leg.Client, false,
+            remote, remote is null ? null : FailoverTarget(policy));
     }
 
     private Plan CascadePlan(PolicyName policy, RequestSensitivity sensitivity)
@@ -297,9 +405,12 @@ public sealed class HybridRouter : IChatClient
                 notes.Add("escalation " + large.Note);
             }
         }
-        var client = new CascadeChatClient(small.Client, large?.Client, _verifier, small.Backend.Name, large?.Backend.Name ?? small.Backend.Name);
+        var client = new CascadeChatClient(small.Client, large?.Client, _verifier, small.Backend.Name, large?.Backend.Name ?? small.Backend.Name,
+            large is not null && !large.Backend.IsLocal ? _backendFailure : null);
         var reason = notes.Count > 0 ? "cascade; " + string.Join("; ", notes) : "cascade";
-        return new Plan(new RouteDecision(policy.ToString(), small.Backend.Name, reason, sensitivity.Confidential, (large?.Redacted ?? false) || small.Redacted), client, true);
+        var remote = small.Backend.IsLocal ? null : small.Backend.Name;
+        return new Plan(new RouteDecision(policy.ToString(), small.Backend.Name, reason, sensitivity.Confidential, (large?.Redacted ?? false) || small.Redacted), client, true,
+            remote, remote is null ? null : FailoverTarget(policy));
     }
 
     // Null: the request must not go to this backend and no local backend can take it.
@@ -352,6 +463,12 @@ public sealed class HybridRouter : IChatClient
         }
         return _options.FindBackend(_options.Tiers[ModelTier.Small])!;
     }
+
+    /// <summary>
+    /// The local backend that may answer when the remote one the policy chose is down: the largest local one, for policies
+    /// that choose by themselves. A <c>fixed:</c> policy pins its backend, so its failures reach the caller.
+    /// </summary>
+    private BackendOptions? FailoverTarget(PolicyName policy) => policy.Kind == PolicyKind.Fixed ? null : LargestLocal();
 
     private BackendOptions? LargestLocal() =>
         _options.Backends.Where(b => b.IsLocal).OrderByDescending(b => b.Tier).ThenBy(b => b.Name, StringComparer.Ordinal).FirstOrDefault();

@@ -9,6 +9,10 @@ namespace Hearth.Routing.Sensitive;
 /// US SSNs, UK National Insurance numbers, German tax ids (ISO 7064 check digit), IPv4/IPv6 addresses, API keys
 /// (well-known prefixes, JWTs, password assignments), PEM private keys, high-entropy tokens, and configured terms.
 /// Thread-safe; scans the whole text (no truncation: a span past a cut-off would leak).
+/// Identifiers with a check digit fail closed: they are found by walking the text (<see cref="IbanScanner"/>,
+/// <see cref="DigitGroupScanner"/>), not by patterns with word boundaries, so any letter case, any separator people use
+/// (spaces of every kind, dashes, dots, line breaks, <c>%20</c>) and any neighbour (a glued label, punctuation, a URL or
+/// JSON around it, a date after it) still lets the checksum decide.
 /// </summary>
 public sealed partial class SensitiveDataDetector
 {
@@ -44,29 +48,10 @@ public sealed partial class SensitiveDataDetector
         AddAll(found, Jwt(), text, SensitiveKind.ApiKey);
         AddAll(found, SecretAssignment(), text, SensitiveKind.ApiKey, "value");
         AddAll(found, Email(), text, SensitiveKind.Email);
-        foreach (Match m in Iban().Matches(text))
-        {
-            if (IbanCountries.HasValidLength(m.ValueSpan) && Checksums.IbanMod97(m.ValueSpan))
-            {
-                found.Add(new SensitiveSpan(SensitiveKind.Iban, m.Index, m.Length));
-            }
-        }
-        foreach (Match m in CardCandidate().Matches(text))
-        {
-            if (CardGroups.Plausible(m.ValueSpan) && IsPaymentCard(m.ValueSpan))
-            {
-                found.Add(new SensitiveSpan(SensitiveKind.PaymentCard, m.Index, m.Length));
-            }
-        }
-        AddAll(found, UsSsn(), text, SensitiveKind.UsSocialSecurityNumber);
-        AddAll(found, UkNino(), text, SensitiveKind.UkNationalInsuranceNumber);
-        foreach (Match m in ElevenDigits().Matches(text))
-        {
-            if (Checksums.GermanTaxId(m.ValueSpan))
-            {
-                found.Add(new SensitiveSpan(SensitiveKind.GermanTaxId, m.Index, m.Length));
-            }
-        }
+        IbanScanner.Scan(text, found);
+        DigitGroupScanner.Scan(text, found);
+        AddUnlessInsideId(found, UsSsn(), text, SensitiveKind.UsSocialSecurityNumber);
+        AddUnlessInsideId(found, UkNino(), text, SensitiveKind.UkNationalInsuranceNumber);
         foreach (Match m in Phone().Matches(text))
         {
             // E.164 numbers have at most 15 digits; fewer than 8 is a code or an amount, not a phone number.
@@ -113,6 +98,18 @@ public sealed partial class SensitiveDataDetector
         }
     }
 
+    /// <summary>Like <see cref="AddAll"/>, but not a match that is one piece of a hash or an alphanumeric id.</summary>
+    private static void AddUnlessInsideId(List<SensitiveSpan> found, Regex regex, string text, SensitiveKind kind)
+    {
+        foreach (Match m in regex.Matches(text))
+        {
+            if (!DigitGroupScanner.InsideAlphanumericId(text, m.Index, m.Index + m.Length))
+            {
+                found.Add(new SensitiveSpan(kind, m.Index, m.Length));
+            }
+        }
+    }
+
     private static List<SensitiveSpan> Merge(List<SensitiveSpan> spans)
     {
         spans.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
@@ -131,36 +128,6 @@ public sealed partial class SensitiveDataDetector
             result.Add(s);
         }
         return result;
-    }
-
-    private static bool IsPaymentCard(ReadOnlySpan<char> candidate)
-    {
-        Span<char> digits = stackalloc char[19];
-        int n = 0;
-        foreach (var c in candidate)
-        {
-            if (char.IsAsciiDigit(c))
-            {
-                if (n == 19)
-                {
-                    return false;
-                }
-                digits[n++] = c;
-            }
-        }
-        if (n is < 13 or > 19 || !Checksums.Luhn(digits[..n]))
-        {
-            return false;
-        }
-        var d = digits[..n];
-        int two = ((d[0] - '0') * 10) + (d[1] - '0');
-        int four = (two * 100) + ((d[2] - '0') * 10) + (d[3] - '0');
-        return d[0] == '4'
-            || two is >= 51 and <= 55 || four is >= 2221 and <= 2720
-            || two is 34 or 37
-            || four == 6011 || two == 65 || (four / 10) is >= 644 and <= 649
-            || two == 35 || two is 36 or 38 or 30
-            || two == 62;
     }
 
     /// <summary>
@@ -269,7 +236,7 @@ public sealed partial class SensitiveDataDetector
     [GeneratedRegex(@"(?<![A-Za-z0-9])(?:sk-(?:proj-|ant-|live-)?[A-Za-z0-9_\-]{16,}|sk_(?:live|test)_[A-Za-z0-9]{16,}|rk_(?:live|test)_[A-Za-z0-9]{16,}|(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|glpat-[A-Za-z0-9_\-]{20,}|xox[abposr]-[A-Za-z0-9\-]{10,}|AIza[0-9A-Za-z_\-]{35}|hf_[A-Za-z0-9]{30,}|npm_[A-Za-z0-9]{36})", RegexOptions.CultureInvariant)]
     private static partial Regex KnownKeyPrefix();
 
-    [GeneratedRegex(@"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![A-Za-z0-9])eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}", RegexOptions.CultureInvariant)]
     private static partial Regex Jwt();
 
     [GeneratedRegex(@"\b(?:password|passwd|pwd|secret|api[_\-]?key|access[_\-]?token|auth[_\-]?token|client[_\-]?secret)\b[""']?\s*[:=]\s*[""']?(?<value>(?!\[\[)[^\s""',;]{6,})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
@@ -278,22 +245,15 @@ public sealed partial class SensitiveDataDetector
     [GeneratedRegex(@"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}\b", RegexOptions.CultureInvariant)]
     private static partial Regex Email();
 
-    [GeneratedRegex(@"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
-    private static partial Regex Iban();
-
-    // Not inside a word or hex string, nor one number of a space-separated list of numbers.
-    [GeneratedRegex(@"(?<![\w\-])(?<!\d )\d(?:[ \-]?\d){12,18}(?![\w\-])(?! \d)", RegexOptions.CultureInvariant)]
-    private static partial Regex CardCandidate();
-
-    // AAA-GG-SSSS, or with spaces when not one number of a space-separated list of numbers.
-    [GeneratedRegex(@"(?<![\w\-])(?!000|666|9\d\d)(?:\d{3}-(?!00)\d{2}-(?!0000)\d{4}|(?<!\d )\d{3} (?!00)\d{2} (?!0000)\d{4}(?! \d))(?![\w\-])", RegexOptions.CultureInvariant)]
+    // AAA-GG-SSSS (dashes, dots or no-break spaces, one kind), or with spaces when not one number of a space-separated list of
+    // numbers; a label may be glued on (ssn123-45-6789), digits and dashes may not (part of a longer number or id).
+    [GeneratedRegex(@"(?<![0-9\-])(?!000|666|9\d\d)(?:\d{3}(?<sep>[\-.\u00A0])(?!00)\d{2}\k<sep>(?!0000)\d{4}|(?<!\d )\d{3} (?!00)\d{2} (?!0000)\d{4}(?! \d))(?![0-9\-])", RegexOptions.CultureInvariant)]
     private static partial Regex UsSsn();
 
-    [GeneratedRegex(@"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    // Two prefix letters (HMRC's allowed ones), six digits, suffix A-D; spaces, dashes or no-break spaces optional between the
+    // pairs. A label may be glued before it (NINOAB123456C); no letter or digit may follow.
+    [GeneratedRegex(@"(?<![0-9])(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][ \-\u00A0]?\d{2}[ \-\u00A0]?\d{2}[ \-\u00A0]?\d{2}[ \-\u00A0]?[A-D](?![A-Za-z0-9])", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex UkNino();
-
-    [GeneratedRegex(@"(?<!\d)\d{11}(?!\d)", RegexOptions.CultureInvariant)]
-    private static partial Regex ElevenDigits();
 
     // International (+CC ...) or 00CC prefix, North American (NNN) NNN-NNNN / NNN-NNN-NNNN / NNN.NNN.NNNN, and NXX NXX XXXX
     // with spaces (area code and exchange start 2-9) when not one number of a space-separated list of numbers; never glued to

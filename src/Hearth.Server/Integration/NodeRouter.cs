@@ -17,7 +17,8 @@ namespace Hearth.Server.Integration;
 /// whenever the set of files changes. The cascade's verifier is complete: token log-probabilities from the small model
 /// (<see cref="EngineLogProbSource"/>), the embedded learned scorer (<see cref="EmbeddedRouters.Cascade"/>), and
 /// self-consistency samples drawn from the small tier when it is a local model (<see cref="ClientSelfConsistencySampler"/>).
-/// Carbon-aware uses <see cref="NodeCarbonEstimate"/>.
+/// Carbon-aware uses <see cref="NodeCarbonEstimate"/>. When the upstream a policy chose is down, a local model answers
+/// (<see cref="UpstreamUnavailable"/>; header <c>x-hearth-degraded: true</c>).
 /// </summary>
 public sealed class NodeRouter
 {
@@ -76,12 +77,20 @@ public sealed class NodeRouter
                     $"Routing backend '{b.Name}' is not a model this node serves (check Routing:Backends and the models folder).", "model", "route_backend_missing");
                 clients[b.Name] = _backends.GetChatClient(model);
             }
-            var hybrid = new HybridRouter(options, clients, EmbeddedRouters.Predictive(), Verifier(options, clients), _carbon);
+            var hybrid = new HybridRouter(options, clients, EmbeddedRouters.Predictive(), Verifier(options, clients), _carbon, UpstreamUnavailable);
             var router = new RouterChatClient(hybrid);
             _current = (key, router, hybrid);
             return router;
         }
     }
+
+    /// <summary>
+    /// An upstream failed without answering — refused or lost connection, a 5xx, a timeout, an open circuit (all
+    /// <see cref="UpstreamException"/>: 502/503/504): <c>hearth/auto</c> may fail over to a local model. The reason gets the
+    /// status and code only, never the upstream's error text. Rejections (4xx), rate limits and budgets are not failures.
+    /// </summary>
+    private static string? UpstreamUnavailable(Exception e) =>
+        e is UpstreamException u ? $"{u.StatusCode} {u.Code}" : BackendFailure.Default(e);
 
     /// <summary>The cascade verifier with every signal the node can provide.</summary>
     private CascadeVerifier Verifier(RoutingOptions options, Dictionary<string, IChatClient> clients)

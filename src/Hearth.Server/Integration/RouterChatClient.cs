@@ -6,12 +6,14 @@ namespace Hearth.Server.Integration;
 
 /// <summary>
 /// Wraps the <see cref="Hearth.Routing.Routing.HybridRouter"/>: copies its decision (<c>hearth.route</c>, <c>hearth.reason</c>)
-/// to the <c>x-hearth-route</c> / <c>x-hearth-reason</c> response headers (non-ASCII characters become <c>?</c>, as headers must be ASCII).
+/// to the <c>x-hearth-route</c> / <c>x-hearth-reason</c> response headers (non-ASCII characters become <c>?</c>, as headers must be ASCII),
+/// and a failover to a local model (<c>hearth.degraded</c>) to <c>x-hearth-degraded: true</c>.
 /// </summary>
 internal sealed class RouterChatClient(IChatClient router) : DelegatingChatClient(router)
 {
     public const string RouteHeader = "x-hearth-route";
     public const string ReasonHeader = "x-hearth-reason";
+    public const string DegradedHeader = "x-hearth-degraded";
 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -42,6 +44,10 @@ internal sealed class RouterChatClient(IChatClient router) : DelegatingChatClien
         if (p.TryGetValue(RoutingKeys.Reason, out var reason) && reason is string why)
         {
             p[ReasonHeader] = Ascii(why);
+        }
+        if (p.TryGetValue(RoutingKeys.Degraded, out var degraded) && degraded is true)
+        {
+            p[DegradedHeader] = "true";
         }
     }
 

@@ -34,6 +34,37 @@ public sealed class SensitiveDataDetectorTests
     [InlineData("ticket ACME-42 is late", SensitiveKind.ConfiguredTerm)]
     public void Detect_Positive(string text, SensitiveKind kind) => Assert.Contains(kind, Kinds(text));
 
+    /// <summary>Issue 10 item 4: checksum-valid values that a shape or boundary rule used to reject (they reached the upstream).</summary>
+    [Theory]
+    [InlineData("src=ES3646407023177594829377", SensitiveKind.Iban)]
+    [InlineData("src=es3646407023177594829377&amount=10", SensitiveKind.Iban)]
+    [InlineData("pay to ES3646407023177594829377 today", SensitiveKind.Iban)]
+    [InlineData("(Es36 4640 7023 1775 9482 9377), thanks", SensitiveKind.Iban)]
+    [InlineData("IBANDE89370400440532013000", SensitiveKind.Iban)]
+    [InlineData("DE89-3704-0044-0532-0130-00", SensitiveKind.Iban)]
+    [InlineData("DE89 3704 0044\n0532 0130 00", SensitiveKind.Iban)]
+    [InlineData("to=DE89%203704%200044%200532%200130%2000", SensitiveKind.Iban)]
+    [InlineData("{\"iban\":\"gb82west12345698765432\"}", SensitiveKind.Iban)]
+    [InlineData("DE89\u200B3704\u200B0044\u200B0532\u200B0130\u200B00", SensitiveKind.Iban)]
+    [InlineData("card 4111\u20131111\u20131111\u20131111", SensitiveKind.PaymentCard)]
+    [InlineData("card 4111 1111 1111 1111 12/27 cvv 123", SensitiveKind.PaymentCard)]
+    [InlineData("exp 12/27 4111 1111 1111 1111", SensitiveKind.PaymentCard)]
+    [InlineData("cc4111111111111111", SensitiveKind.PaymentCard)]
+    [InlineData("pan=4111.1111.1111.1111", SensitiveKind.PaymentCard)]
+    [InlineData("Mir 2200 0000 0000 0004", SensitiveKind.PaymentCard)]
+    [InlineData("IdNr 86 095 742 719", SensitiveKind.GermanTaxId)]
+    [InlineData("ssn_123-45-6789", SensitiveKind.UsSocialSecurityNumber)]
+    [InlineData("NINOJG103759A", SensitiveKind.UkNationalInsuranceNumber)]
+    public void Detect_ChecksumValidInAnyLayout_Flagged(string text, SensitiveKind kind) =>
+        Assert.Contains(kind, Kinds(text.Replace("\\n", "\n", StringComparison.Ordinal)));
+
+    [Theory]
+    [InlineData("She keeps 50 cards and gives the remaining ones away.")]
+    [InlineData("x = 0.666666666666667 and y = 0.4111111111111111")]
+    [InlineData("Total: 4500 + 3375 + 3000 + 1125 = 12000, and 4111 - 1111 - 1111 - 1111 = 789")]
+    [InlineData("lock: sha512-3fae522181a9 and 7ab123-45-6789cd")]
+    public void Detect_ProseAndNumbersNearChecksumShapes_NotFlagged(string text) => Assert.Empty(Kinds(text));
+
     [Fact]
     public void Detect_PemPrivateKey_WholeBlock()
     {
@@ -104,6 +135,22 @@ public sealed class SensitiveDataDetectorTests
         var sw = System.Diagnostics.Stopwatch.StartNew();
         _ = _detector.Detect(text);
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), sw.Elapsed.ToString());
+    }
+
+    [Theory]
+    [InlineData("DE12 3456 ")]
+    [InlineData("1 ")]
+    [InlineData("4111.")]
+    [InlineData("es36%20")]
+    [InlineData("ab12 34 ")]
+    public void Detect_HostileRepeatedIdentifierFragments_Bounded(string fragment)
+    {
+        // 500,000+ characters of fragments that start an IBAN, card, tax id or NINO candidate at every position; the text walks
+        // read at most 34 characters (plus separators) per start. The bound is generous for a shared 2-core machine.
+        var text = string.Concat(Enumerable.Repeat(fragment, 500_000 / fragment.Length + 1));
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        _ = _detector.Detect(text);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(30), sw.Elapsed.ToString());
     }
 
     [Fact]
