@@ -17,6 +17,9 @@ public sealed record HearthOptions
     public List<UpstreamOptions> Upstreams { get; init; } = [];
     public TelemetryOptions Telemetry { get; init; } = new();
 
+    /// <summary>Size cap, idle read timeout and sidecar bound of model pulls.</summary>
+    public PullOptions Pull { get; init; } = new();
+
     /// <summary>
     /// The carbon ledger every request is metered into. A relative SQLite <c>Store:Connection</c> is resolved under
     /// <c>$HEARTH_HOME/ledger</c>; the default is <c>$HEARTH_HOME/ledger/ledger.db</c> with journal durability.
