@@ -60,5 +60,7 @@ internal sealed class EngineLocalModel : ILocalModel
     public Microsoft.Extensions.AI.IChatClient ChatClient { get; }
     public Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>? EmbeddingGenerator { get; }
 
+    public bool IsStale => _model.FileReplaced;
+
     public void Dispose() => _model.Dispose();
 }
