@@ -34,6 +34,7 @@ public static class HearthOptionsValidator
         if (l.MemoryCapBytes < 0) { problems.Add($"Local:MemoryCapBytes {l.MemoryCapBytes} is negative."); }
         if (l.Threads < 0) { problems.Add($"Local:Threads {l.Threads} is negative."); }
         if (l.ContextLength < 0) { problems.Add($"Local:ContextLength {l.ContextLength} is negative."); }
+        Positive(problems, "Local:MaxEmbeddingTokensPerRequest", l.MaxEmbeddingTokensPerRequest);
         var pull = options.Pull;
         if (pull.MaxDownloadBytes < 0) { problems.Add($"Pull:MaxDownloadBytes {pull.MaxDownloadBytes} is negative."); }
         if (pull.MinFreeDiskBytes < 0) { problems.Add($"Pull:MinFreeDiskBytes {pull.MinFreeDiskBytes} is negative."); }
