@@ -48,6 +48,16 @@ public sealed record ServerOptions
     public long MaxRequestBodyBytes { get; init; } = 8 * 1024 * 1024;
 
     /// <summary>
+    /// Most open TCP connections; more are closed at once while established ones keep being served. 0 (default): below the
+    /// process's file-descriptor limit (soft <c>RLIMIT_NOFILE</c> minus a quarter, at least 256, kept for files and upstreams),
+    /// between 64 and 4,096.
+    /// </summary>
+    public long MaxConcurrentConnections { get; init; }
+
+    /// <summary>Most open TCP connections from one client address (loopback included); more are closed at once. Default 256.</summary>
+    public int MaxConnectionsPerIp { get; init; } = 256;
+
+    /// <summary>
     /// <c>Http1</c> (default) or <c>Http2</c>: HTTP/2 over cleartext with prior knowledge only (h2c; HTTP/1.1 clients are
     /// refused), e.g. behind a proxy that speaks h2c. The node has no TLS, and Kestrel cannot offer both versions on one
     /// cleartext port, so HTTP/2 — and with it the ledger trailers on streams — needs this setting.

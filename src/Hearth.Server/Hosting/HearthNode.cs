@@ -134,16 +134,24 @@ public sealed class HearthNode : IAsyncDisposable
         builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(setup.MinimumLogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        var perIp = new ConnectionLimits.PerIpLimiter(options.Server.MaxConnectionsPerIp);
         builder.WebHost.UseKestrel(k =>
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = options.Server.MaxRequestBodyBytes;
+            k.Limits.MaxConcurrentConnections = ConnectionLimits.MaxConnections(options.Server);
+            k.Limits.MaxConcurrentUpgradedConnections = k.Limits.MaxConcurrentConnections;
             var protocols = options.Server.Protocols == ServerOptions.Http2 ? HttpProtocols.Http2 : HttpProtocols.Http1;
+            void Configure(ListenOptions l)
+            {
+                l.Protocols = protocols;
+                l.Use(perIp.Use);
+            }
             switch (options.Server.Host)
             {
-                case "localhost": k.ListenLocalhost(options.Server.Port, l => l.Protocols = protocols); break;
-                case "*": k.ListenAnyIP(options.Server.Port, l => l.Protocols = protocols); break;
-                default: k.Listen(IPAddress.Parse(options.Server.Host), options.Server.Port, l => l.Protocols = protocols); break;
+                case "localhost": k.ListenLocalhost(options.Server.Port, Configure); break;
+                case "*": k.ListenAnyIP(options.Server.Port, Configure); break;
+                default: k.Listen(IPAddress.Parse(options.Server.Host), options.Server.Port, Configure); break;
             }
         });
         builder.Services.AddSingleton(metrics);
