@@ -134,6 +134,8 @@ public sealed class HearthNode : IAsyncDisposable
         builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(setup.MinimumLogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // One warning per connection refused at Server:MaxConcurrentConnections would turn a connection flood into a log flood.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel.Connections", LogLevel.Error);
         var perIp = new ConnectionLimits.PerIpLimiter(options.Server.MaxConnectionsPerIp);
         builder.WebHost.UseKestrel(k =>
         {

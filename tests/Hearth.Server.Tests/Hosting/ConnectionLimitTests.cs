@@ -115,9 +115,9 @@ public sealed class ConnectionLimitTests
 
         Assert.Equal(123, explicitLimit);
         Assert.InRange(auto, 64, ConnectionLimits.AutoMaxConnections);
-        if (ConnectionLimits.FileDescriptorLimit() is { } descriptors && descriptors > 512)
+        if (ConnectionLimits.FileDescriptorLimit() is { } descriptors && descriptors > 576)
         {
-            Assert.True(auto <= descriptors - 256, $"{auto} connections leave too few of {descriptors} descriptors");
+            Assert.True(auto <= descriptors - 512, $"{auto} connections leave too few of {descriptors} descriptors");
         }
         if (OperatingSystem.IsLinux())
         {
