@@ -199,6 +199,10 @@ internal sealed partial class OllamaEndpoints
         }
         catch (Exception e) when (e is ModelDownloadException or HttpRequestException or IOException)
         {
+            if (!started)
+            {
+                response.ContentType = "application/x-ndjson";
+            }
             await StreamWriters.WriteLineAsync(response, w => { w.WriteStartObject(); w.WriteString("error", e.Message); w.WriteEndObject(); }, ct).ConfigureAwait(false);
             return;
         }
