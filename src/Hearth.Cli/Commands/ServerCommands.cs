@@ -236,9 +236,11 @@ internal static class ServerCommands
     {
         var source = new Argument<string>("source") { Description = "An http(s) URL of a .gguf file, or hf:org/repo/file.gguf[@revision] (uses $HF_ENDPOINT if set)." };
         var home = HomeOption();
+        var config = ConfigOption();
+        var force = new Option<bool>("--force") { Description = "Replace an existing model of the same name (refused otherwise)." };
         var cmd = new Command("pull", "Download a model into the models folder: resumable, SHA-256 verified when the source publishes one, atomic.")
         {
-            source, home,
+            source, home, config, force,
         };
         cmd.SetAction(async (ParseResult r, CancellationToken ct) =>
         {
@@ -252,9 +254,15 @@ internal static class ServerCommands
                 Console.Error.WriteLine(ArgumentMessages.Text(e));
                 return 1;
             }
-            var homePath = HearthHome.Resolve(r.GetValue(home));
-            using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-            var downloader = new ModelDownloader(http, homePath);
+            var options = LoadOptions(r.GetValue(home), r.GetValue(config));
+            if (options is null)
+            {
+                return ConfigError;
+            }
+            var homePath = options.Home ?? HearthHome.Resolve(r.GetValue(home));
+            using var http = ModelDownloader.CreateHttpClient();
+            var downloader = new ModelDownloader(http, homePath, limits: options.Pull);
+            var mode = new PullMode(Overwrite: r.GetValue(force));   // Ctrl+C keeps the partial file: the next pull resumes it
             PullResult result;
             try
             {
@@ -269,7 +277,7 @@ internal static class ServerCommands
                             if (p.TotalBytes is { } total && total > 0) { task.MaxValue = total; }
                             task.Value = Math.Min(p.CompletedBytes, task.MaxValue);
                         });
-                        return await downloader.PullAsync(parsed, progress, ct);
+                        return await downloader.PullAsync(parsed, mode, progress, ct);
                     });
             }
             catch (ModelDownloadException e)

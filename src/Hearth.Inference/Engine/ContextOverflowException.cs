@@ -10,6 +10,18 @@ public sealed class ContextOverflowException : Exception
         ContextTokens = contextTokens;
     }
 
+    /// <summary>
+    /// The prompt is too long before it was tokenized: <paramref name="atLeastTokens"/> is a lower bound from its byte length
+    /// (<see cref="LoadedModel.EnsurePromptBytesFit"/>).
+    /// </summary>
+    public ContextOverflowException(int atLeastTokens, int contextTokens, long promptBytes)
+        : base($"The prompt is {promptBytes} bytes, at least {atLeastTokens} tokens, but the context window holds {contextTokens}. Shorten the prompt or load the model with a larger context.")
+    {
+        PromptTokens = atLeastTokens;
+        ContextTokens = contextTokens;
+        IsLowerBound = true;
+    }
+
     public ContextOverflowException()
         : this(0, 0)
     {
@@ -25,8 +37,11 @@ public sealed class ContextOverflowException : Exception
     {
     }
 
-    /// <summary>Tokens in the prompt.</summary>
+    /// <summary>Tokens in the prompt (a lower bound when <see cref="IsLowerBound"/>).</summary>
     public int PromptTokens { get; }
+
+    /// <summary>True when the prompt was refused on its byte length, before tokenizing; <see cref="PromptTokens"/> is then a lower bound.</summary>
+    public bool IsLowerBound { get; }
 
     /// <summary>Tokens the context window holds.</summary>
     public int ContextTokens { get; }

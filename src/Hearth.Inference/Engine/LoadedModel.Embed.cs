@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Text;
 
 namespace Hearth.Inference.Engine;
 
@@ -10,13 +11,37 @@ public sealed partial class LoadedModel
     /// (<see cref="EmbeddingPooling.Mean"/> over all tokens, or the last token) and L2-normalised. Throws
     /// <see cref="ContextOverflowException"/> if the text does not fit the context window.
     /// </summary>
-    public async Task<float[]> EmbedAsync(string text, EmbeddingPooling pooling, CancellationToken cancellationToken)
+    public Task<float[]> EmbedAsync(string text, EmbeddingPooling pooling, CancellationToken cancellationToken) =>
+        EmbedAsync(TokenizeForEmbedding(text), pooling, cancellationToken);
+
+    /// <summary>
+    /// The tokens <see cref="EmbedAsync(string, EmbeddingPooling, CancellationToken)"/> embeds for <paramref name="text"/> (BOS if the
+    /// model wants one; BOS alone for an empty text). Throws <see cref="ContextOverflowException"/> when the text cannot fit the
+    /// context window — on its byte length before tokenizing when it is far too long.
+    /// </summary>
+    public int[] TokenizeForEmbedding(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        EnsurePromptBytesFit(Encoding.UTF8.GetByteCount(text));
         var tokens = Tokenizer.Encode(text, addBos: Tokenizer.AddBosByDefault && Tokenizer.BosTokenId >= 0);
         if (tokens.Length == 0)
         {
             tokens = Tokenizer.BosTokenId >= 0 ? [Tokenizer.BosTokenId] : throw new ArgumentException("The text has no tokens and the model has no BOS token.", nameof(text));
+        }
+        if (tokens.Length > Info.ContextLength)
+        {
+            throw new ContextOverflowException(tokens.Length, Info.ContextLength);
+        }
+        return tokens;
+    }
+
+    /// <summary>An embedding of already tokenized text (from <see cref="TokenizeForEmbedding"/>).</summary>
+    public async Task<float[]> EmbedAsync(int[] tokens, EmbeddingPooling pooling, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        if (tokens.Length == 0)
+        {
+            throw new ArgumentException("No tokens to embed.", nameof(tokens));
         }
         if (tokens.Length > Info.ContextLength)
         {

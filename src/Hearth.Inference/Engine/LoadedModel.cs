@@ -28,7 +28,9 @@ public sealed partial class LoadedModel : IDisposable
         _pool = pool;
         _transformer = transformer;
         _options = options;
-        _scheduler = new StepScheduler(transformer, pool, file.EnsureIntact, options.MaxConcurrentSequences, options.PrefillBatchTokens);
+        // Before each step: the mapped bytes themselves (truncated or rewritten in place would fault). A rename over the path does
+        // not touch them, so running sequences finish on the old file (see FileReplaced).
+        _scheduler = new StepScheduler(transformer, pool, file.EnsureMappingIntact, options.MaxConcurrentSequences, options.PrefillBatchTokens);
         _sequenceSlots = new SemaphoreSlim(options.MaxConcurrentSequences, options.MaxConcurrentSequences);
         Tokenizer = tokenizer;
         ChatTemplate = template;
@@ -98,6 +100,12 @@ public sealed partial class LoadedModel : IDisposable
         }
     }
 
+    /// <summary>
+    /// True when the model's path no longer names the mapped file (a new file was renamed over it, or it was deleted). The mapping
+    /// stays valid and this model keeps working; a server reloads to serve the new file.
+    /// </summary>
+    public bool FileReplaced => _file.IsReplacedOnDisk;
+
     /// <summary>Tokens in <paramref name="text"/> (no BOS; special-token text is not parsed).</summary>
     public int CountTokens(string text) => Tokenizer.Encode(text).Length;
 
@@ -119,14 +127,14 @@ public sealed partial class LoadedModel : IDisposable
     /// </summary>
     internal void ForwardUnlocked(ReadOnlySpan<int> tokens, KvCache cache, Span<float> logits, Span<float> hidden)
     {
-        _file.EnsureIntact();
+        _file.EnsureMappingIntact();
         _transformer.Forward(tokens, cache, logits, hidden);
     }
 
     /// <summary>A batched forward step of several sequences on the calling thread, bypassing the scheduler (exclusive owner only).</summary>
     internal void ForwardUnlocked(SequenceBatch batch)
     {
-        _file.EnsureIntact();
+        _file.EnsureMappingIntact();
         _transformer.Forward(batch);
     }
 

@@ -159,6 +159,29 @@ public sealed unsafe partial class GgufFile : IDisposable
     /// </summary>
     public void EnsureIntact()
     {
+        EnsureMappingIntact();
+        if (_identityAtOpen is not { } atOpen)
+        {
+            return;
+        }
+        var named = FileIdentity.Of(FilePath);
+        if (named is null)
+        {
+            throw new ModelFileChangedException(FilePath, "the file was deleted or renamed");
+        }
+        if (named.Value != atOpen)
+        {
+            throw new ModelFileChangedException(FilePath, "the path now names a different or modified file");
+        }
+    }
+
+    /// <summary>
+    /// Throws <see cref="ModelFileChangedException"/> if the mapped file itself was truncated or rewritten in place — what would
+    /// fault or change weights under a running computation. Unlike <see cref="EnsureIntact"/> it does not mind a new file renamed
+    /// over the path (the old one stays mapped and intact): see <see cref="IsReplacedOnDisk"/>. One <c>statx</c> call.
+    /// </summary>
+    public void EnsureMappingIntact()
+    {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         if (_handle is null || _identityAtOpen is not { } atOpen)
         {
@@ -173,16 +196,11 @@ public sealed unsafe partial class GgufFile : IDisposable
         {
             throw new ModelFileChangedException(FilePath, "the mapped file was rewritten in place");
         }
-        var named = FileIdentity.Of(FilePath);
-        if (named is null)
-        {
-            throw new ModelFileChangedException(FilePath, "the file was deleted or renamed");
-        }
-        if (named.Value != atOpen)
-        {
-            throw new ModelFileChangedException(FilePath, "the path now names a different or modified file");
-        }
     }
+
+    /// <summary>True when <see cref="FilePath"/> no longer names the mapped file (renamed over, deleted or moved away). One <c>statx</c> call.</summary>
+    public bool IsReplacedOnDisk =>
+        _handle is not null && _identityAtOpen is { } atOpen && FileIdentity.Of(FilePath) != atOpen;
 
     public void Dispose()
     {

@@ -17,6 +17,9 @@ public sealed record HearthOptions
     public List<UpstreamOptions> Upstreams { get; init; } = [];
     public TelemetryOptions Telemetry { get; init; } = new();
 
+    /// <summary>Size cap, idle read timeout and sidecar bound of model pulls.</summary>
+    public PullOptions Pull { get; init; } = new();
+
     /// <summary>
     /// The carbon ledger every request is metered into. A relative SQLite <c>Store:Connection</c> is resolved under
     /// <c>$HEARTH_HOME/ledger</c>; the default is <c>$HEARTH_HOME/ledger/ledger.db</c> with journal durability.
@@ -43,6 +46,16 @@ public sealed record ServerOptions
 
     /// <summary>Largest accepted request body; larger bodies get 413.</summary>
     public long MaxRequestBodyBytes { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// Most open TCP connections; more are closed at once while established ones keep being served. 0 (default): below the
+    /// process's file-descriptor limit (soft <c>RLIMIT_NOFILE</c> minus a quarter, at least 256, kept for files and upstreams),
+    /// between 64 and 4,096.
+    /// </summary>
+    public long MaxConcurrentConnections { get; init; }
+
+    /// <summary>Most open TCP connections from one client address (loopback included); more are closed at once. Default 256.</summary>
+    public int MaxConnectionsPerIp { get; init; } = 256;
 
     /// <summary>
     /// <c>Http1</c> (default) or <c>Http2</c>: HTTP/2 over cleartext with prior knowledge only (h2c; HTTP/1.1 clients are
@@ -95,6 +108,13 @@ public sealed record LocalModelOptions
 
     /// <summary>Context length override; 0 uses the model's own.</summary>
     public int ContextLength { get; init; }
+
+    /// <summary>
+    /// Most tokens one embeddings request may embed, summed over its inputs (each input must also fit the context window); more
+    /// is refused with 400 before any compute. Default 16,384: four full 4,096-token windows, about 45 s of one slot for a
+    /// 135M model on a laptop CPU (the probe measured ~370 tokens/s), instead of hours for an 8 MiB request.
+    /// </summary>
+    public int MaxEmbeddingTokensPerRequest { get; init; } = 16_384;
 }
 
 /// <summary>An OpenAI-compatible upstream (OpenAI, vLLM, llama.cpp server, Ollama, another Hearth node).</summary>

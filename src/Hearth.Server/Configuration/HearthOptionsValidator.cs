@@ -42,6 +42,14 @@ public static class HearthOptionsValidator
         if (l.MemoryCapBytes < 0) { problems.Add($"Local:MemoryCapBytes {l.MemoryCapBytes} is negative."); }
         if (l.Threads < 0) { problems.Add($"Local:Threads {l.Threads} is negative."); }
         if (l.ContextLength < 0) { problems.Add($"Local:ContextLength {l.ContextLength} is negative."); }
+        Positive(problems, "Local:MaxEmbeddingTokensPerRequest", l.MaxEmbeddingTokensPerRequest);
+        if (options.Server.MaxConcurrentConnections < 0) { problems.Add($"Server:MaxConcurrentConnections {options.Server.MaxConcurrentConnections} is negative."); }
+        Positive(problems, "Server:MaxConnectionsPerIp", options.Server.MaxConnectionsPerIp);
+        var pull = options.Pull;
+        if (pull.MaxDownloadBytes < 0) { problems.Add($"Pull:MaxDownloadBytes {pull.MaxDownloadBytes} is negative."); }
+        if (pull.MinFreeDiskBytes < 0) { problems.Add($"Pull:MinFreeDiskBytes {pull.MinFreeDiskBytes} is negative."); }
+        Positive(problems, "Pull:IdleReadTimeoutSeconds", pull.IdleReadTimeoutSeconds);
+        Positive(problems, "Pull:MaxSidecarBytes", pull.MaxSidecarBytes);
 
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var models = new Dictionary<string, string>(StringComparer.Ordinal);

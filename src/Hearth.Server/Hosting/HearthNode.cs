@@ -156,16 +156,26 @@ public sealed class HearthNode : IAsyncDisposable
         {
             builder.Logging.AddProvider(provider);
         }
+        // One warning per connection refused at Server:MaxConcurrentConnections would turn a connection flood into a log flood.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel.Connections", LogLevel.Error);
+        var perIp = new ConnectionLimits.PerIpLimiter(options.Server.MaxConnectionsPerIp);
         builder.WebHost.UseKestrel(k =>
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = options.Server.MaxRequestBodyBytes;
+            k.Limits.MaxConcurrentConnections = ConnectionLimits.MaxConnections(options.Server);
+            k.Limits.MaxConcurrentUpgradedConnections = k.Limits.MaxConcurrentConnections;
             var protocols = options.Server.Protocols == ServerOptions.Http2 ? HttpProtocols.Http2 : HttpProtocols.Http1;
+            void Configure(ListenOptions l)
+            {
+                l.Protocols = protocols;
+                l.Use(perIp.Use);
+            }
             switch (options.Server.Host)
             {
-                case "localhost": k.ListenLocalhost(options.Server.Port, l => l.Protocols = protocols); break;
-                case "*": k.ListenAnyIP(options.Server.Port, l => l.Protocols = protocols); break;
-                default: k.Listen(IPAddress.Parse(options.Server.Host), options.Server.Port, l => l.Protocols = protocols); break;
+                case "localhost": k.ListenLocalhost(options.Server.Port, Configure); break;
+                case "*": k.ListenAnyIP(options.Server.Port, Configure); break;
+                default: k.Listen(IPAddress.Parse(options.Server.Host), options.Server.Port, Configure); break;
             }
         });
         // Shutdown: the grace for in-flight requests, then WindUpSeconds for the cancelled ones to end their responses.

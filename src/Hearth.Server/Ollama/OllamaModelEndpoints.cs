@@ -129,44 +129,53 @@ internal sealed partial class OllamaEndpoints
         var ct = context.RequestAborted;
         var stream = request.Stream != false;
         var response = context.Response;
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var downloader = new ModelDownloader(http, options.Home!, timeProvider: time);
+        using var http = ModelDownloader.CreateHttpClient();
+        var downloader = new ModelDownloader(http, options.Home!, timeProvider: time, limits: options.Pull);
+        // The client that asked is the only one waiting for these bytes: when it leaves, its partial file goes too.
+        var mode = new PullMode(Overwrite: request.Force == true, DeletePartialWhenCancelled: true);
         if (!stream)
         {
             try
             {
-                await downloader.PullAsync(source, null, ct).ConfigureAwait(false);
+                await downloader.PullAsync(source, mode, null, ct).ConfigureAwait(false);
             }
             catch (ModelDownloadException e)
             {
-                throw new ApiException(502, "upstream_error", e.Message, "model", null, e);
+                throw PullError(e);
             }
             await StreamWriters.WriteLineAsync(response, w => { w.WriteStartObject(); w.WriteString("status", "success"); w.WriteEndObject(); }, ct).ConfigureAwait(false);
             return;
         }
-        response.ContentType = "application/x-ndjson";
         var lines = System.Threading.Channels.Channel.CreateUnbounded<PullProgress>();
         var pull = Task.Run(async () =>
         {
             try
             {
-                return await downloader.PullAsync(source, new InlineProgress(p => lines.Writer.TryWrite(p)), ct).ConfigureAwait(false);
+                return await downloader.PullAsync(source, mode, new InlineProgress(p => lines.Writer.TryWrite(p)), ct).ConfigureAwait(false);
             }
             finally
             {
                 lines.Writer.TryComplete();
             }
         }, ct);
+        // The response starts with the first progress past "resolving": a pull refused up front (name taken, bad redirect, too
+        // large) still gets its own HTTP status instead of a 200 stream with an error line.
+        var started = false;
         await foreach (var p in lines.Reader.ReadAllAsync(ct).ConfigureAwait(false))
         {
-            if (p.Phase == "success") { break; }
+            if (p.Phase is "success" or "resolving") { continue; }
 
+            if (!started)
+            {
+                started = true;
+                response.ContentType = "application/x-ndjson";
+                await StreamWriters.WriteLineAsync(response, w => { w.WriteStartObject(); w.WriteString("status", "pulling manifest"); w.WriteEndObject(); }, ct).ConfigureAwait(false);
+            }
             await StreamWriters.WriteLineAsync(response, w =>
             {
                 w.WriteStartObject();
                 w.WriteString("status", p.Phase switch
                 {
-                    "resolving" => "pulling manifest",
                     "downloading" => "pulling " + source.ModelName,
                     "verifying" => "verifying sha256 digest",
                     var other => other,
@@ -183,13 +192,34 @@ internal sealed partial class OllamaEndpoints
         try
         {
             await pull.ConfigureAwait(false);
-            await StreamWriters.WriteLineAsync(response, w => { w.WriteStartObject(); w.WriteString("status", "success"); w.WriteEndObject(); }, ct).ConfigureAwait(false);
+        }
+        catch (ModelDownloadException e) when (!started)
+        {
+            throw PullError(e);
         }
         catch (Exception e) when (e is ModelDownloadException or HttpRequestException or IOException)
         {
+            if (!started)
+            {
+                response.ContentType = "application/x-ndjson";
+            }
             await StreamWriters.WriteLineAsync(response, w => { w.WriteStartObject(); w.WriteString("error", e.Message); w.WriteEndObject(); }, ct).ConfigureAwait(false);
+            return;
         }
+        if (!started)
+        {
+            response.ContentType = "application/x-ndjson";
+        }
+        await StreamWriters.WriteLineAsync(response, w => { w.WriteStartObject(); w.WriteString("status", "success"); w.WriteEndObject(); }, ct).ConfigureAwait(false);
     }
+
+    /// <summary>A failed pull as an HTTP error: a taken name is 409, a refused source 400, anything the remote side did 502.</summary>
+    private static ApiException PullError(ModelDownloadException e) => e switch
+    {
+        ModelExistsException => new ApiException(409, "invalid_request_error", e.Message, "model", "model_exists", e),
+        ModelSourceRejectedException => new ApiException(400, "invalid_request_error", e.Message, "model", "invalid_source", e),
+        _ => new ApiException(502, "upstream_error", e.Message, "model", null, e),
+    };
 
     /// <summary>An <see cref="IProgress{T}"/> that reports on the calling thread (no synchronization-context hop).</summary>
     private sealed class InlineProgress(Action<PullProgress> report) : IProgress<PullProgress>

@@ -154,6 +154,34 @@ public sealed class GgufFileTests
     }
 
     [Fact]
+    public void EnsureMappingIntact_FileReplacedByRename_PassesAndReportsReplaced()
+    {
+        using var dir = new TempDir();
+        var path = WriteSmallModel(dir.File("m.gguf"), fill: 1);
+        using var file = GgufFile.Open(path);
+        Assert.False(file.IsReplacedOnDisk);
+        WriteSmallModel(path, fill: 2);   // renamed over the path: the mapped inode is untouched
+
+        file.EnsureMappingIntact();
+        Assert.True(file.IsReplacedOnDisk);
+        Assert.Equal(1, file.GetTensorBytes(file.Tensors[0])[0]);
+    }
+
+    [Fact]
+    public void EnsureMappingIntact_FileTruncated_ThrowsModelFileChanged()
+    {
+        using var dir = new TempDir();
+        var path = WriteSmallModel(dir.File("m.gguf"), fill: 1);
+        using var file = GgufFile.Open(path);
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+        {
+            stream.SetLength(100);
+        }
+
+        Assert.Throws<ModelFileChangedException>(file.EnsureMappingIntact);
+    }
+
+    [Fact]
     public void EnsureIntact_FileDeleted_ThrowsModelFileChanged()
     {
         using var dir = new TempDir();

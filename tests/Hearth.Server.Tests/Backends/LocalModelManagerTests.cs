@@ -87,6 +87,30 @@ public sealed class LocalModelManagerTests
         Assert.Equal(1, loader.Disposed["a"]);
     }
 
+    [Fact]
+    public async Task Acquire_LoadedFileReplaced_NewLeaseGetsFreshLoadOldLeaseKeepsItsModelUntilReturned()
+    {
+        var loader = new CountingLoader();
+        using var manager = new LocalModelManager(loader, new LocalModelOptions { ConcurrentSequencesPerModel = 2, KeepAliveSeconds = 600 });
+        var model = Model("m");
+        var running = await manager.AcquireAsync(model, CancellationToken.None);
+        loader.MarkStale("m");
+
+        using (var fresh = await manager.AcquireAsync(model, CancellationToken.None))
+        {
+            Assert.NotSame(running.Model, fresh.Model);
+            Assert.False(fresh.Model.IsStale);
+            Assert.Equal(2, loader.Loads);
+            Assert.False(loader.Disposed.ContainsKey("m"));   // the running sequence still uses the old load
+        }
+        running.Dispose();
+        using var again = await manager.AcquireAsync(model, CancellationToken.None);
+
+        Assert.Equal(1, loader.Disposed["m"]);   // the old load went with its last lease; the new one stays loaded
+        Assert.Equal(2, loader.Loads);
+        Assert.Single(manager.Loaded());
+    }
+
     private sealed class ManualClock : TimeProvider
     {
         private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -100,14 +124,29 @@ public sealed class LocalModelManagerTests
         public int Loads;
         public Dictionary<string, int> Disposed { get; } = [];
 
+        private readonly List<Loaded> _loaded = [];
+
         public Task<ILocalModel> LoadAsync(ModelDescriptor model, LocalModelOptions options, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref Loads);
-            return Task.FromResult<ILocalModel>(new Loaded(model, this));
+            var loaded = new Loaded(model, this);
+            lock (_loaded) { _loaded.Add(loaded); }
+            return Task.FromResult<ILocalModel>(loaded);
+        }
+
+        /// <summary>As if a new file had been renamed over the model's path: every load made so far is stale.</summary>
+        public void MarkStale(string id)
+        {
+            lock (_loaded)
+            {
+                foreach (var l in _loaded.Where(l => l.Id == id)) { l.IsStale = true; }
+            }
         }
 
         private sealed class Loaded(ModelDescriptor model, CountingLoader owner) : ILocalModel
         {
+            public string Id => model.Id;
+            public bool IsStale { get; set; }
             public long ResidentBytes => model.SizeBytes;
             public LocalModelDetails Details { get; } = new("test", 1, "F32", 16, 4, null);
             public IChatClient ChatClient => throw new InvalidOperationException("not used by these tests");

@@ -14,6 +14,7 @@ internal sealed class LoopbackFileServer : IAsyncDisposable
     private readonly Dictionary<string, byte[]> _files = [];
     private readonly Dictionary<string, string> _sidecars = [];
     private readonly Dictionary<string, string> _etags = [];
+    private readonly Dictionary<string, RequestDelegate> _handlers = [];
     private int _dropsLeft;
 
     private LoopbackFileServer()
@@ -32,6 +33,9 @@ internal sealed class LoopbackFileServer : IAsyncDisposable
         if (etag is not null) { _etags[name] = etag; }
     }
 
+    /// <summary>Serves <c>/f/NAME</c> (or a sidecar <c>/f/NAME.sha256</c>) with <paramref name="handler"/>: a hostile or broken server.</summary>
+    public void AddHandler(string name, RequestDelegate handler) => _handlers[name] = handler;
+
     /// <summary>The next <paramref name="count"/> file responses are cut off after <see cref="DropAfterBytes"/> bytes.</summary>
     public void DropConnections(int count) => _dropsLeft = count;
 
@@ -45,6 +49,11 @@ internal sealed class LoopbackFileServer : IAsyncDisposable
     private async Task ServeAsync(HttpContext context)
     {
         var name = (string)context.Request.RouteValues["name"]!;
+        if (_handlers.TryGetValue(name, out var handler))
+        {
+            await handler(context);
+            return;
+        }
         if (_sidecars.TryGetValue(name, out var sidecar))
         {
             await context.Response.WriteAsync(sidecar + "  " + name[..^7] + "\n");

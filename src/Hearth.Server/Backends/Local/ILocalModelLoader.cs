@@ -24,6 +24,12 @@ public interface ILocalModel : IDisposable
 
     /// <summary>Embeddings (pooled hidden states), or null when the model cannot embed.</summary>
     IEmbeddingGenerator<string, Embedding<float>>? EmbeddingGenerator { get; }
+
+    /// <summary>
+    /// True when the file this model was loaded from is no longer what its path names (replaced by a rename, or deleted) while the
+    /// loaded copy stays intact: new requests should get a fresh load, running ones may finish on this one.
+    /// </summary>
+    bool IsStale => false;
 }
 
 /// <summary>What is known about a loaded model.</summary>

@@ -66,8 +66,8 @@ public sealed class LocalModelManager : IDisposable
         {
             await state.Slots.WaitAsync(cancellationToken).ConfigureAwait(false);
             entered = true;
-            var loaded = await EnsureLoadedAsync(state, cancellationToken).ConfigureAwait(false);
-            return new LocalModelLease(this, state, loaded);
+            var (generation, loaded) = await EnsureLoadedAsync(state, model, cancellationToken).ConfigureAwait(false);
+            return new LocalModelLease(this, state, generation, loaded);
         }
         catch
         {
@@ -76,34 +76,40 @@ public sealed class LocalModelManager : IDisposable
         }
     }
 
-    private async Task<ILocalModel> EnsureLoadedAsync(ModelState state, CancellationToken cancellationToken)
+    private async Task<(Generation, ILocalModel)> EnsureLoadedAsync(ModelState state, ModelDescriptor model, CancellationToken cancellationToken)
     {
-        Task<ILocalModel> loading;
+        Generation generation;
         lock (_lock)
         {
-            if (state.Loading is null || state.Loading.IsFaulted || state.Loading.IsCanceled)
+            if (state.Current is { Loading.IsCompletedSuccessfully: true } current && current.Loading.Result.IsStale)
             {
-                MakeRoom(state.Model.SizeBytes, state);
-                // Loading is not tied to one request: a cancelled first caller must not fail the others waiting for the same model.
-                state.Loading = Task.Run(() => _loader.LoadAsync(state.Model, _options, CancellationToken.None), CancellationToken.None);
+                // The file was replaced on disk (e.g. a pull renamed a new one over it): this request and the next ones get the new
+                // file; sequences running on the old mapping finish there, and the old model is disposed when its last one returns.
+                UnloadLocked(state);
+                state.Model = model;
             }
-            loading = state.Loading;
+            if (state.Current is null || state.Current.Loading.IsFaulted || state.Current.Loading.IsCanceled)
+            {
+                MakeRoom(model.SizeBytes, state);
+                var descriptor = state.Model = model;
+                // Loading is not tied to one request: a cancelled first caller must not fail the others waiting for the same model.
+                state.Current = new Generation(Task.Run(() => _loader.LoadAsync(descriptor, _options, CancellationToken.None), CancellationToken.None));
+            }
+            generation = state.Current;
+            generation.Users++;
             state.Active++;
         }
         try
         {
-            var model = await loading.WaitAsync(cancellationToken).ConfigureAwait(false);
-            lock (_lock)
-            {
-                state.Loaded = model;
-            }
-            return model;
+            var loaded = await generation.Loading.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return (generation, loaded);
         }
         catch
         {
             lock (_lock)
             {
                 state.Active--;
+                generation.Users--;
             }
             throw;
         }
@@ -114,7 +120,7 @@ public sealed class LocalModelManager : IDisposable
     {
         while (true)
         {
-            var loaded = _models.Values.Where(s => s != incoming && s.Loading is not null).ToList();
+            var loaded = _models.Values.Where(s => s != incoming && s.Current is not null).ToList();
             var used = loaded.Sum(s => s.Loaded?.ResidentBytes ?? s.Model.SizeBytes);
             if (loaded.Count < _options.MaxLoadedModels && used + bytes <= _memoryCapBytes)
             {
@@ -137,13 +143,18 @@ public sealed class LocalModelManager : IDisposable
         }
     }
 
-    internal void Return(ModelState state)
+    internal void Return(ModelState state, Generation generation)
     {
         lock (_lock)
         {
             state.Active--;
+            generation.Users--;
             state.LastUsed = _time.GetUtcNow();
-            if (KeepAliveOf(state) == TimeSpan.Zero && state.Active == 0)
+            if (generation != state.Current)
+            {
+                DisposeIfUnused(generation);   // retired (file replaced) while this sequence ran on it
+            }
+            else if (KeepAliveOf(state) == TimeSpan.Zero && state.Active == 0)
             {
                 UnloadLocked(state);
             }
@@ -163,12 +174,23 @@ public sealed class LocalModelManager : IDisposable
         }
     }
 
-    private void UnloadLocked(ModelState state)
+    /// <summary>Detaches the current model; it is disposed now, or by the last lease still using it. Caller holds the lock.</summary>
+    private static void UnloadLocked(ModelState state)
     {
-        var model = state.Loaded;
-        state.Loaded = null;
-        state.Loading = null;
-        model?.Dispose();
+        var generation = state.Current;
+        state.Current = null;
+        if (generation is not null)
+        {
+            DisposeIfUnused(generation);
+        }
+    }
+
+    private static void DisposeIfUnused(Generation generation)
+    {
+        if (generation.Users == 0 && generation.Loading.IsCompletedSuccessfully)
+        {
+            generation.Loading.Result.Dispose();
+        }
     }
 
     /// <summary>Unloads models idle for longer than the keep-alive.</summary>
@@ -179,7 +201,7 @@ public sealed class LocalModelManager : IDisposable
             var now = _time.GetUtcNow();
             foreach (var s in _models.Values)
             {
-                if (s.Loading is not null && s.Active == 0 && KeepAliveOf(s) != Timeout.InfiniteTimeSpan && now - s.LastUsed >= KeepAliveOf(s))
+                if (s.Current is not null && s.Active == 0 && KeepAliveOf(s) != Timeout.InfiniteTimeSpan && now - s.LastUsed >= KeepAliveOf(s))
                 {
                     UnloadLocked(s);
                 }
@@ -200,7 +222,7 @@ public sealed class LocalModelManager : IDisposable
     {
         lock (_lock)
         {
-            if (!_models.TryGetValue(id, out var s) || s.Loading is null)
+            if (!_models.TryGetValue(id, out var s) || s.Current is null)
             {
                 return true;
             }
@@ -245,14 +267,25 @@ public sealed class LocalModelManager : IDisposable
         }
     }
 
+    /// <summary>One load of a model file and the leases using it.</summary>
+    internal sealed class Generation(Task<ILocalModel> loading)
+    {
+        public Task<ILocalModel> Loading { get; } = loading;
+        public int Users { get; set; }
+    }
+
     internal sealed class ModelState(ModelDescriptor model, int slots)
     {
-        public ModelDescriptor Model { get; } = model;
         public SemaphoreSlim Slots { get; } = new(slots, slots);
         public int InFlight { get; set; }
+        public ModelDescriptor Model { get; set; } = model;
         public int Active { get; set; }
-        public Task<ILocalModel>? Loading { get; set; }
-        public ILocalModel? Loaded { get; set; }
+
+        /// <summary>The model serving new requests (null when unloaded); older ones may still finish running sequences.</summary>
+        public Generation? Current { get; set; }
+
+        /// <summary>The current model once loaded.</summary>
+        public ILocalModel? Loaded => Current is { Loading.IsCompletedSuccessfully: true } c ? c.Loading.Result : null;
         public DateTimeOffset LastUsed { get; set; }
 
         /// <summary>Set by a request's keep_alive; null = the node's <c>KeepAliveSeconds</c>.</summary>
@@ -265,12 +298,14 @@ public sealed class LocalModelLease : IDisposable
 {
     private readonly LocalModelManager _owner;
     private readonly LocalModelManager.ModelState _state;
+    private readonly LocalModelManager.Generation _generation;
     private int _disposed;
 
-    internal LocalModelLease(LocalModelManager owner, LocalModelManager.ModelState state, ILocalModel model)
+    internal LocalModelLease(LocalModelManager owner, LocalModelManager.ModelState state, LocalModelManager.Generation generation, ILocalModel model)
     {
         _owner = owner;
         _state = state;
+        _generation = generation;
         Model = model;
     }
 
@@ -280,7 +315,7 @@ public sealed class LocalModelLease : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _owner.Return(_state);
+            _owner.Return(_state, _generation);
         }
     }
 }

@@ -74,6 +74,9 @@ public sealed class OllamaModelRequest
     public bool? Insecure { get; set; }
     public bool? Verbose { get; set; }
 
+    /// <summary>Hearth extension for <c>/api/pull</c>: replace a model of the same name (refused with 409 otherwise).</summary>
+    public bool? Force { get; set; }
+
     [JsonIgnore]
     public string? Target => Model ?? Name;
 }

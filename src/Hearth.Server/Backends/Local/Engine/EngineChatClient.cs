@@ -38,6 +38,7 @@ internal sealed class EngineChatClient(LoadedModel model) : IChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var list = messages as IList<ChatMessage> ?? [.. messages];
+        EnsurePromptBytesFit(list);
         IAsyncEnumerable<ChatResponseUpdate> source;
         if (options?.Tools is { Count: > 0 } && options.ToolMode is not NoneChatToolMode)
         {
@@ -79,6 +80,37 @@ internal sealed class EngineChatClient(LoadedModel model) : IChatClient
                 throw new ApiException(400, "invalid_request_error", ArgumentMessages.Text(ex), ex.ParamName, "invalid_parameter", ex);
             }
             yield return Convert(e.Current, wantsLogprobs);
+        }
+    }
+
+    /// <summary>
+    /// Refuses messages whose text alone is too long for the context window, before the template renders them and the tokenizer
+    /// runs (an 8 MB prompt used to cost seconds of CPU and a rendered and tokenized copy before the same 400). The rendered prompt
+    /// holds at least these bytes, so the bound of <see cref="LoadedModel.EnsurePromptBytesFit"/> applies; prompts under it are
+    /// tokenized in full and checked exactly.
+    /// </summary>
+    private void EnsurePromptBytesFit(IList<ChatMessage> messages)
+    {
+        long bytes = 0;
+        foreach (var message in messages)
+        {
+            foreach (var content in message.Contents)
+            {
+                if (content is TextContent text)
+                {
+                    bytes += Encoding.UTF8.GetByteCount(text.Text);
+                }
+            }
+        }
+        try
+        {
+            model.EnsurePromptBytesFit(bytes);
+        }
+        catch (ContextOverflowException e)
+        {
+            throw new ApiException(400, "invalid_request_error",
+                $"This model's maximum context length is {e.ContextTokens} tokens, but the messages are {bytes:N0} bytes, at least {e.PromptTokens:N0} tokens. Shorten the messages.",
+                "messages", "context_length_exceeded", e);
         }
     }
 

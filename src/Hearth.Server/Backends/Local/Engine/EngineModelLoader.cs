@@ -22,7 +22,7 @@ public sealed class EngineModelLoader : ILocalModelLoader
             }
             try
             {
-                return new EngineLocalModel(LoadedModel.Load(model.FilePath!, engineOptions));
+                return new EngineLocalModel(LoadedModel.Load(model.FilePath!, engineOptions), options.MaxEmbeddingTokensPerRequest);
             }
             catch (UnsupportedModelException e)
             {
@@ -64,11 +64,11 @@ internal sealed class EngineLocalModel : ILocalModel
 {
     private readonly LoadedModel _model;
 
-    public EngineLocalModel(LoadedModel model)
+    public EngineLocalModel(LoadedModel model, int maxEmbeddingTokensPerRequest)
     {
         _model = model;
         ChatClient = new EngineChatClient(model);
-        EmbeddingGenerator = new EngineEmbeddingGenerator(model);
+        EmbeddingGenerator = new EngineEmbeddingGenerator(model, maxEmbeddingTokensPerRequest);
         Details = new LocalModelDetails(model.Info.Architecture, model.Info.ParameterCount, model.Info.QuantizationType.ToString(),
             model.Info.ContextLength, model.Info.EmbeddingLength, model.ChatTemplate?.Source);
     }
@@ -79,6 +79,8 @@ internal sealed class EngineLocalModel : ILocalModel
     public LocalModelDetails Details { get; }
     public Microsoft.Extensions.AI.IChatClient ChatClient { get; }
     public Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>? EmbeddingGenerator { get; }
+
+    public bool IsStale => _model.FileReplaced;
 
     public void Dispose() => _model.Dispose();
 }
