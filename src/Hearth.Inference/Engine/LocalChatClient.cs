@@ -64,7 +64,7 @@ public sealed class LocalChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var (prompt, fallback) = ChatPromptBuilder.Build(_model, messages, options);
+        var (prompt, fallback) = ChatPromptBuilder.Build(_model, messages, options, cancellationToken);
         var request = ToRequest(prompt, options, fallback);
         var responseId = "hearth-" + Guid.NewGuid().ToString("N")[..16];
         var created = DateTimeOffset.UtcNow;

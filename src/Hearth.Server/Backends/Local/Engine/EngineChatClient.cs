@@ -66,6 +66,11 @@ internal sealed class EngineChatClient(LoadedModel model) : IChatClient
             {
                 throw new ContextLengthExceededApiException(ex.PromptTokens, ex.ContextTokens, ex);
             }
+            catch (TemplateLimitExceededException ex)
+            {
+                throw new ApiException(422, "invalid_request_error",
+                    $"The chat template of '{model.Info.Id}' exceeded its render budget on these messages: {ex.Message}", "messages", "template_limit_exceeded", ex);
+            }
             catch (TemplateRaisedException ex)
             {
                 throw new ApiException(400, "invalid_request_error", $"The chat template of '{model.Info.Id}' rejected the messages: {ex.Message}", "messages", "template_error", ex);
@@ -158,7 +163,7 @@ internal sealed class EngineChatClient(LoadedModel model) : IChatClient
                 "tools", "tools_unsupported");
         }
         var forced = ForcedToolCall.For(options, format);
-        var prompt = ToolPrompt.Render(model, template, messages, options);
+        var prompt = ToolPrompt.Render(model, template, messages, options, cancellationToken);
         var generationOptions = options;
         if (forced is not null)
         {
