@@ -80,7 +80,7 @@ public sealed class LocalChatClient : IChatClient
                 CreatedAt = created,
                 AdditionalProperties = new AdditionalPropertiesDictionary
                 {
-                    [LogProbsKey] = new[] { new TokenLogProbs(new TokenLogProb(token.TokenId, _model.TokenText(token.TokenId), token.LogProbability), token.TopAlternatives) },
+                    [LogProbsKey] = new[] { new TokenLogProbs(new TokenLogProb(token.TokenId, token.TokenText, token.LogProbability), token.TopAlternatives) },
                 },
             };
             if (token.FinishReason is { } reason)

@@ -132,7 +132,7 @@ internal sealed class EngineChatClient(LoadedModel model) : IChatClient
                 ResponseId = id, ModelId = model.Info.Id,
                 AdditionalProperties = new()
                 {
-                    [LocalChatClient.LogProbsKey] = new[] { new TokenLogProbs(new Inference.Engine.TokenLogProb(token.TokenId, token.Text, token.LogProbability), token.TopAlternatives) },
+                    [LocalChatClient.LogProbsKey] = new[] { new TokenLogProbs(new Inference.Engine.TokenLogProb(token.TokenId, token.TokenText, token.LogProbability), token.TopAlternatives) },
                 },
             };
             if (token.FinishReason is { } reason)
