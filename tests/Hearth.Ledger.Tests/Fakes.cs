@@ -1,27 +1,15 @@
 using Hearth.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hearth.Ledger.Tests;
 
-/// <summary>A clock tests move by hand.</summary>
-internal sealed class ManualTimeProvider : TimeProvider
-{
-    private DateTimeOffset _now;
-    private long _ticks;
-
-    public ManualTimeProvider(DateTimeOffset start) => _now = start;
-
-    public override DateTimeOffset GetUtcNow() => _now;
-    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-    public override long GetTimestamp() => _ticks;
-
-    public void Advance(TimeSpan by)
-    {
-        _now += by;
-        _ticks += by.Ticks;
-    }
-}
+/// <summary>
+/// The shared fake clock (<see cref="FakeTimeProvider"/>) under the name the ledger tests use: <c>Advance</c> moves both the
+/// wall clock and the timestamps; timers created through it fire only when it is advanced.
+/// </summary>
+internal sealed class ManualTimeProvider(DateTimeOffset start) : FakeTimeProvider(start);
 
 /// <summary>A tiny HTTP server on 127.0.0.1 (a <see cref="LoopbackServer"/> on port 0) that answers each request with a handler's (status, body); records paths.</summary>
 internal sealed class FakeHttpServer : IAsyncDisposable
