@@ -13,7 +13,7 @@ internal static class ChatPromptBuilder
     /// <summary>The ChatML end-of-turn marker, added as a stop string when the fallback is used.</summary>
     public const string ChatMlEndOfTurn = "<|im_end|>";
 
-    public static (int[] Tokens, bool UsedFallback) Build(LoadedModel model, IEnumerable<ChatMessage> messages, ChatOptions? options)
+    public static (int[] Tokens, bool UsedFallback) Build(LoadedModel model, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         var list = new List<TemplateMessage>();
         if (!string.IsNullOrEmpty(options?.Instructions))
@@ -35,7 +35,7 @@ internal static class ChatPromptBuilder
         }
         else
         {
-            text = model.ChatTemplate!.Render(new ChatTemplateInput(list, AddGenerationPrompt: true, bos, eos));
+            text = model.ChatTemplate!.Render(new ChatTemplateInput(list, AddGenerationPrompt: true, bos, eos), cancellationToken);
         }
         // Templates usually write the BOS token themselves; add it only when the model wants one and the text lacks it.
         var addBos = tokenizer.AddBosByDefault && tokenizer.BosTokenId >= 0 && !(bos.Length > 0 && text.StartsWith(bos, StringComparison.Ordinal));

@@ -24,6 +24,12 @@ public sealed record EngineOptions
     /// </summary>
     public int PrefillBatchTokens { get; init; } = 64;
 
+    /// <summary>
+    /// Bounds on rendering the model's chat template for one request (steps, chars built, render time, output size, …);
+    /// see <see cref="Templates.TemplateLimits"/> for each default.
+    /// </summary>
+    public Templates.TemplateLimits ChatTemplateLimits { get; init; } = Templates.TemplateLimits.Default;
+
     /// <summary>Default cap on the context window when <see cref="ContextLength"/> is 0 (bounds KV cache memory).</summary>
     public const int DefaultContextCap = 4096;
 

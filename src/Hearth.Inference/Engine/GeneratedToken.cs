@@ -23,4 +23,10 @@ public sealed record GeneratedToken(
     /// sequence's total. Null when per-thread CPU clocks are unavailable (off Linux).
     /// </summary>
     public double? CpuSeconds { get; init; }
+
+    /// <summary>
+    /// The sampled token's own text (its bytes as UTF-8; a partial character shows as U+FFFD), whatever this step released:
+    /// the text to report with <see cref="LogProbability"/>. Unlike <see cref="Text"/> it is never held back or merged.
+    /// </summary>
+    public string TokenText { get; init; } = string.Empty;
 }

@@ -101,7 +101,7 @@ public sealed partial class LoadedModel
                     step = sequence.StepAsync(next, logits, null, cancellationToken);
                 }
                 sequence.AddCpuSeconds(ThreadCpuClock.CurrentThreadSeconds() - cpuStart);
-                var token = new GeneratedToken(id, text, logProbability, alternatives, finish) { CpuSeconds = sequence.CpuSeconds };
+                var token = new GeneratedToken(id, text, logProbability, alternatives, finish) { CpuSeconds = sequence.CpuSeconds, TokenText = TokenText(id) };
                 sequence.Park();
                 yield return token;
                 sequence.Unpark();

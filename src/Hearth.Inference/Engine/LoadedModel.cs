@@ -88,7 +88,7 @@ public sealed partial class LoadedModel : IDisposable
             // A step holds a prompt chunk or one token of every live sequence, whichever is more.
             var batchTokens = Math.Max(options.PrefillBatchTokens, options.MaxConcurrentSequences);
             var transformer = new DecoderTransformer(hp, weights, pool, batchTokens, context);
-            var (template, templateError) = ReadTemplate(file);
+            var (template, templateError) = ReadTemplate(file, options.ChatTemplateLimits);
             var info = new ModelInfo(file.FilePath, hp.Architecture, file.Tensors.Sum(t => t.ElementCount), context, hp.ContextLength, hp.EmbeddingLength, file.FileBytes, ModelFileType.Read(file));
             return new LoadedModel(file, pool, transformer, tokenizer, template, templateError, info, options);
         }
@@ -138,7 +138,7 @@ public sealed partial class LoadedModel : IDisposable
         _transformer.Forward(batch);
     }
 
-    private static (ChatTemplate? Template, string? Error) ReadTemplate(GgufFile file)
+    private static (ChatTemplate? Template, string? Error) ReadTemplate(GgufFile file, TemplateLimits limits)
     {
         var source = file.GetString(GgufNames.ChatTemplate);
         if (string.IsNullOrEmpty(source))
@@ -147,7 +147,7 @@ public sealed partial class LoadedModel : IDisposable
         }
         try
         {
-            return (ChatTemplate.Parse(source), null);
+            return (ChatTemplate.Parse(source, ChatTemplateOptions.Default with { Limits = limits }), null);
         }
         catch (TemplateException e)
         {

@@ -64,7 +64,7 @@ public sealed class LocalChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var (prompt, fallback) = ChatPromptBuilder.Build(_model, messages, options);
+        var (prompt, fallback) = ChatPromptBuilder.Build(_model, messages, options, cancellationToken);
         var request = ToRequest(prompt, options, fallback);
         ReportInputTokens(options, prompt.Length);
         var responseId = "hearth-" + Guid.NewGuid().ToString("N")[..16];
@@ -81,7 +81,7 @@ public sealed class LocalChatClient : IChatClient
                 CreatedAt = created,
                 AdditionalProperties = new AdditionalPropertiesDictionary
                 {
-                    [LogProbsKey] = new[] { new TokenLogProbs(new TokenLogProb(token.TokenId, _model.TokenText(token.TokenId), token.LogProbability), token.TopAlternatives) },
+                    [LogProbsKey] = new[] { new TokenLogProbs(new TokenLogProb(token.TokenId, token.TokenText, token.LogProbability), token.TopAlternatives) },
                 },
             };
             if (token.FinishReason is { } reason)

@@ -72,9 +72,12 @@ public sealed class ChatTemplate
     }
 
     /// <summary>Renders the prompt for <paramref name="input"/>.</summary>
+    /// <param name="input">Messages, tools and special tokens.</param>
+    /// <param name="cancellationToken">Checked at every step of the render (a client that disconnects stops it).</param>
     /// <exception cref="TemplateRaisedException">The template called <c>raise_exception(msg)</c>; the message is the template's.</exception>
     /// <exception cref="TemplateRuntimeException">A type error, misuse of an undefined value, or a limit was exceeded (<see cref="TemplateLimitExceededException"/>).</exception>
-    public string Render(ChatTemplateInput input)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public string Render(ChatTemplateInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var variables = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -101,11 +104,12 @@ public sealed class ChatTemplate
         context.Set("bos_token", input.BosToken);
         context.Set("eos_token", input.EosToken);
         context.Set("tools", input.Tools is null ? null : input.Tools.Select(tool => ValueConverter.FromJson(tool)).ToList());
-        return RenderScope(context);
+        return RenderScope(context, cancellationToken);
     }
 
     /// <summary>Renders with arbitrary variables (values as accepted by <see cref="ChatTemplateInput.Extra"/>).</summary>
-    public string Render(IReadOnlyDictionary<string, object?> variables)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public string Render(IReadOnlyDictionary<string, object?> variables, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(variables);
         var context = new Scope(null);
@@ -114,12 +118,12 @@ public sealed class ChatTemplate
         {
             context.Set(pair.Key, ValueConverter.FromObject(pair.Value));
         }
-        return RenderScope(context);
+        return RenderScope(context, cancellationToken);
     }
 
-    private string RenderScope(Scope context)
+    private string RenderScope(Scope context, CancellationToken cancellationToken)
     {
-        var evaluator = new Evaluator(_source, _options, Volatile.Read(ref _lastOutputLength));
+        var evaluator = new Evaluator(_source, _options, Volatile.Read(ref _lastOutputLength), cancellationToken);
         string output = evaluator.Run(_body, new Scope(context));
         Volatile.Write(ref _lastOutputLength, Math.Min(Math.Max(output.Length, 256), 1 << 20));
         return output;

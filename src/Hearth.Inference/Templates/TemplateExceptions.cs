@@ -29,9 +29,16 @@ public sealed class TemplateSyntaxException(string message, int line, int column
 public class TemplateRuntimeException(string message, int line, int column, Exception? inner = null)
     : TemplateException(message, line, column, inner);
 
-/// <summary>Rendering exceeded one of the <see cref="TemplateLimits"/> (output size, loop iterations, recursion, collection size).</summary>
-public sealed class TemplateLimitExceededException(string message, int line, int column)
-    : TemplateRuntimeException(message, line, column);
+/// <summary>
+/// Rendering exceeded one of the <see cref="TemplateLimits"/> (output size, loop iterations, recursion, collection size,
+/// steps, chars built, render time).
+/// </summary>
+public sealed class TemplateLimitExceededException(string message, int line, int column, string limit = "")
+    : TemplateRuntimeException(message, line, column)
+{
+    /// <summary>The name of the <see cref="TemplateLimits"/> property that was exceeded (for example <c>MaxSteps</c>).</summary>
+    public string Limit { get; } = limit;
+}
 
 /// <summary>
 /// The template itself refused the input by calling <c>raise_exception(msg)</c> (for example "System role not supported").

@@ -12,12 +12,16 @@ public sealed class BenchGatewayCommandTests
 
         var (code, stdout, stderr) = await HearthProcess.RunAsync(home.Path, "bench", "gateway", "--seconds", "2", "--rates", "50", "--no-nginx");
 
-        Assert.True(code is 0 or 1, $"exit {code}: {stderr}");
         Assert.Contains("'hearth serve' process", stderr, StringComparison.Ordinal);
         Assert.Contains("50 req/s  hearth", stderr, StringComparison.Ordinal);
         Assert.Contains("errors 0", stderr, StringComparison.Ordinal);
         Assert.Contains("RSS ", stdout, StringComparison.Ordinal);
-        Assert.Contains("bar ", stdout, StringComparison.Ordinal);
+        // At 50 req/s with zero errors the latency bar (>= 1,000 req/s) does not apply, so the verdict rests on the node's
+        // memory alone: a 2 s run on a busy machine may see RSS still growing. Whichever it saw, the printed verdict and the
+        // exit code must agree with the printed row.
+        var growing = stdout.Contains("GROWING", StringComparison.Ordinal);
+        Assert.Equal(growing ? 1 : 0, code);
+        Assert.Contains(growing ? "bar NOT met" : "bar met: ", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

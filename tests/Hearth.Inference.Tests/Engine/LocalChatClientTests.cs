@@ -18,6 +18,26 @@ public sealed class LocalChatClientTests : IDisposable
         return LoadedModel.Load(path, new EngineOptions { Threads = 1 });
     }
 
+    [Fact]
+    public async Task GetResponseAsync_CancelledDuringTemplateRender_StopsRendering()
+    {
+        // The quadratic template with every work budget lifted would render for hours: only the request's token can stop it.
+        var path = _dir.File("hostile.gguf");
+        new TinyModel { Architecture = "llama", ChatTemplate = Templates.TemplateBudgetTests.QuadraticGrowth }.WriteTo(path);
+        var lifted = Inference.Templates.TemplateLimits.Default with
+        {
+            MaxBuiltChars = long.MaxValue, MaxSteps = long.MaxValue, MaxRenderTime = TimeSpan.MaxValue,
+        };
+        using var model = LoadedModel.Load(path, new EngineOptions { Threads = 1, ChatTemplateLimits = lifted });
+        using var client = new LocalChatClient(model);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        var render = Task.Run(() => client.GetResponseAsync(s_messages, new ChatOptions { MaxOutputTokens = 1 }, cts.Token));
+
+        // Generous bound (shared 2-core machine): it only turns "the token is ignored" into a failure instead of a hang.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => render.WaitAsync(TimeSpan.FromMinutes(2)));
+    }
+
     private static readonly ChatMessage[] s_messages = [new(ChatRole.System, "be brief"), new(ChatRole.User, "the cat sat")];
 
     [Fact]
@@ -52,7 +72,7 @@ public sealed class LocalChatClientTests : IDisposable
     {
         const string template = "{{ bos_token }}{% for m in messages %}{{ m.content }}{% endfor %}";
         using var model = Load(template);
-        var (tokens, fallback) = ChatPromptBuilder.Build(model, s_messages, null);
+        var (tokens, fallback) = ChatPromptBuilder.Build(model, s_messages, null, CancellationToken.None);
         Assert.False(fallback);
         Assert.Equal(model.Tokenizer.BosTokenId, tokens[0]);
         Assert.NotEqual(model.Tokenizer.BosTokenId, tokens[1]);

@@ -24,17 +24,14 @@ public unsafe class DotFloatTests
         _ => DotFloat.ScalarBF16((ushort*)w, x, n),
     };
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("Scalar")]
     [InlineData("Avx2")]
     [InlineData("Avx512")]
     public void Kernels_RaggedLengths_MatchDoubleReference(string pathName)
     {
         var path = Enum.Parse<KernelPath>(pathName);
-        if (!KernelTestSupport.CanRun(path))
-        {
-            return;
-        }
+        KernelTestSupport.RequirePath(path);
         var rng = new Random(31);
         foreach (var type in new[] { GgmlType.F32, GgmlType.F16, GgmlType.BF16 })
         {
@@ -61,16 +58,13 @@ public unsafe class DotFloatTests
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("Avx2")]
     [InlineData("Avx512")]
     public void F16_SpecialValues_ConvertLikeScalar(string pathName)
     {
         var path = Enum.Parse<KernelPath>(pathName);
-        if (!KernelTestSupport.CanRun(path))
-        {
-            return;
-        }
+        KernelTestSupport.RequirePath(path);
         // Subnormal, largest, smallest-normal and negative-zero halves, each against x = 1 in its own lane.
         ushort[] halves = [0x0001, 0x03ff, 0x0400, 0x7bff, 0x8000, 0xfbff, 0x8001, 0x3c00, 0x0200, 0x83ff, 0x4000, 0xc000, 0x1234, 0x9234, 0x5555, 0xd555];
         using var mem = new NativeActivations();
@@ -91,17 +85,14 @@ public unsafe class DotFloatTests
 
     private static readonly int[] TwinLengths = [1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 100, 1000, 1023];
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("Avx2")]
     [InlineData("Avx512")]
     public void SimdPaths_IntegerValuedInputs_EqualScalarTwinExactly(string pathName)
     {
         // Small integers are exact in F16 and BF16, products and sums (≤ 64·1023) exact in float: any order, same bits.
         var path = Enum.Parse<KernelPath>(pathName);
-        if (!KernelTestSupport.CanRun(path))
-        {
-            return;
-        }
+        KernelTestSupport.RequirePath(path);
         var rng = new Random(57);
         foreach (var type in FloatTypes)
         {
@@ -120,16 +111,13 @@ public unsafe class DotFloatTests
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("Avx2")]
     [InlineData("Avx512")]
     public void SimdPaths_SeededRandomInputs_MatchScalarTwinWithinReorderingBound(string pathName)
     {
         var path = Enum.Parse<KernelPath>(pathName);
-        if (!KernelTestSupport.CanRun(path))
-        {
-            return;
-        }
+        KernelTestSupport.RequirePath(path);
         var rng = new Random(58);
         foreach (var type in FloatTypes)
         {
@@ -158,16 +146,13 @@ public unsafe class DotFloatTests
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("Avx2")]
     [InlineData("Avx512")]
     public void BF16_SpecialValues_ConvertLikeScalar(string pathName)
     {
         var path = Enum.Parse<KernelPath>(pathName);
-        if (!KernelTestSupport.CanRun(path))
-        {
-            return;
-        }
+        KernelTestSupport.RequirePath(path);
         // Subnormal, smallest normal, largest finite, negative zero and ordinary values, each against x = 1 in its own lane.
         ushort[] values = [0x0001, 0x007f, 0x0080, 0x7f7f, 0x8000, 0xff7f, 0x8001, 0x3f80, 0xbf80, 0x4049, 0x1234, 0x9234, 0x5555, 0xd555, 0x0040, 0x8080];
         using var mem = new NativeActivations();

@@ -19,16 +19,13 @@ public unsafe class DotKQuantTests
         _ => DotQ6_K.Scalar(w, x, blocks),
     };
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("Avx2")]
     [InlineData("Avx512")]
     public void Simd_RandomData_MatchesScalarTwin(string pathName)
     {
         var path = Enum.Parse<KernelPath>(pathName);
-        if (!KernelTestSupport.CanRun(path))
-        {
-            return;
-        }
+        KernelTestSupport.RequirePath(path);
         var rng = new Random(21);
         foreach (var type in new[] { GgmlType.Q4_K, GgmlType.Q6_K })
         {
@@ -52,16 +49,13 @@ public unsafe class DotKQuantTests
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("Avx2")]
     [InlineData("Avx512")]
     public void Simd_UnitScales_IntegerResultIsExact(string pathName)
     {
         var path = Enum.Parse<KernelPath>(pathName);
-        if (!KernelTestSupport.CanRun(path))
-        {
-            return;
-        }
+        KernelTestSupport.RequirePath(path);
         var rng = new Random(22);
         foreach (var type in new[] { GgmlType.Q4_K, GgmlType.Q6_K })
         {
@@ -106,13 +100,10 @@ public unsafe class DotKQuantTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Avx512_MultiToken_MatchesScalarTwinPerToken()
     {
-        if (!KernelTestSupport.CanRun(KernelPath.Avx512))
-        {
-            return;
-        }
+        KernelTestSupport.RequirePath(KernelPath.Avx512);
         var rng = new Random(24);
         float* got = stackalloc float[4];
         foreach (var type in new[] { GgmlType.Q4_K, GgmlType.Q6_K })

@@ -35,16 +35,13 @@ public unsafe class DotQ8Tests
     private static float Scalar(GgmlType type, byte* w, in Q8Activations x, int token) =>
         type == GgmlType.Q8_0 ? DotQ8_0.Scalar(w, x, token) : DotQ4_0.Scalar(w, x, token);
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("Avx2")]
     [InlineData("Avx512")]
     public void Simd_RandomData_MatchesScalarTwin(string pathName)
     {
         var path = Enum.Parse<KernelPath>(pathName);
-        if (!KernelTestSupport.CanRun(path))
-        {
-            return;
-        }
+        KernelTestSupport.RequirePath(path);
         var rng = new Random(42);
         float* got = stackalloc float[4];
         foreach (var type in new[] { GgmlType.Q8_0, GgmlType.Q4_0 })
@@ -76,16 +73,13 @@ public unsafe class DotQ8Tests
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("Avx2")]
     [InlineData("Avx512")]
     public void Simd_UnitScales_IntegerResultIsExact(string pathName)
     {
         var path = Enum.Parse<KernelPath>(pathName);
-        if (!KernelTestSupport.CanRun(path))
-        {
-            return;
-        }
+        KernelTestSupport.RequirePath(path);
         var rng = new Random(7);
         float* got = stackalloc float[4];
         foreach (var type in new[] { GgmlType.Q8_0, GgmlType.Q4_0 })
@@ -147,13 +141,10 @@ public unsafe class DotQ8Tests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void QuantizeAvx2_RandomRows_MatchesScalarTwin()
     {
-        if (!KernelTestSupport.CanRun(KernelPath.Avx2))
-        {
-            return;
-        }
+        KernelTestSupport.RequirePath(KernelPath.Avx2);
         var rng = new Random(4);
         const int blocks = 13;
         var xf = KernelTestSupport.RandomFloats(rng, 2 * blocks * 32, 5f);

@@ -44,15 +44,12 @@ public unsafe class GroupedKernelTests
     private static float Scalar(GgmlType type, byte* w, in Q8Activations x, int token) =>
         type == GgmlType.Q8_0 ? DotQ8_0.Scalar(w, x, token) : DotQ4_0.Scalar(w, x, token);
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(GgmlType.Q8_0)]
     [InlineData(GgmlType.Q4_0)]
     public void Avx2Rows_RaggedRowsTokensBlocks_MatchScalarTwin(GgmlType type)
     {
-        if (!KernelTestSupport.CanRun(KernelPath.Avx2))
-        {
-            return;
-        }
+        KernelTestSupport.RequirePath(KernelPath.Avx2);
         var rng = new Random(11 + (int)type);
         foreach (int blocks in BlockCounts)
         {
@@ -85,15 +82,12 @@ public unsafe class GroupedKernelTests
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(GgmlType.Q8_0)]
     [InlineData(GgmlType.Q4_0)]
     public void PanelRows_RaggedRowsTokensBlocks_BitIdenticalToDirectKernel(GgmlType type)
     {
-        if (!KernelTestSupport.CanRun(KernelPath.Avx2))
-        {
-            return;
-        }
+        KernelTestSupport.RequirePath(KernelPath.Avx2);
         var rng = new Random(23 + (int)type);
         foreach (int blocks in BlockCounts)
         {
@@ -118,15 +112,12 @@ public unsafe class GroupedKernelTests
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(GgmlType.Q8_0)]
     [InlineData(GgmlType.Q4_0)]
     public void PanelRows_UnitScales_IntegerResultIsExact(GgmlType type)
     {
-        if (!KernelTestSupport.CanRun(KernelPath.Avx2))
-        {
-            return;
-        }
+        KernelTestSupport.RequirePath(KernelPath.Avx2);
         var rng = new Random(5);
         foreach (int blocks in new[] { 3, 8, 18 })
         {

@@ -6,9 +6,27 @@ namespace Hearth.Inference.Tests.Kernels;
 /// <summary>Seeded random data and ISA gating shared by the kernel tests.</summary>
 internal static class KernelTestSupport
 {
+    /// <summary>True when the tests run under CI (CI=true), where every SIMD path is required.</summary>
+    public static bool UnderCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
-    /// True if <paramref name="path"/> can run here. Under CI (CI=true) an unsupported path fails the test instead: the CI
-    /// machine is required to have AVX2 and AVX-512BW so that no SIMD path goes untested.
+    /// Returns when <paramref name="path"/> can run here. Otherwise the test is reported as skipped with the reason (the test
+    /// must be a <c>[SkippableFact]</c> or <c>[SkippableTheory]</c>) — except under CI (CI=true), where it fails: the CI machine
+    /// is required to have AVX2 and AVX-512BW so that no SIMD path goes untested.
+    /// </summary>
+    public static void RequirePath(KernelPath path)
+    {
+        if (KernelSelection.IsSupported(path))
+        {
+            return;
+        }
+        Assert.False(UnderCi, $"Kernel path {path} is not supported on this CI machine.");
+        throw new SkipException($"Kernel path {path} is not supported by this CPU ({Isa(path)} missing); its kernels were not tested here.");
+    }
+
+    /// <summary>
+    /// True if <paramref name="path"/> can run here, for a test that compares several paths in one run and reports the ones it
+    /// could not run with <see cref="SkipIfAnyMissing"/>. Under CI an unsupported path fails the test.
     /// </summary>
     public static bool CanRun(KernelPath path)
     {
@@ -16,10 +34,20 @@ internal static class KernelTestSupport
         {
             return true;
         }
-        Assert.False(string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase),
-            $"Kernel path {path} is not supported on this CI machine.");
+        Assert.False(UnderCi, $"Kernel path {path} is not supported on this CI machine.");
         return false;
     }
+
+    /// <summary>After the supported paths were checked, reports the test as skipped naming the paths it could not run.</summary>
+    public static void SkipIfAnyMissing(IReadOnlyCollection<KernelPath> missing) =>
+        Skip.If(missing.Count > 0, $"Kernel paths {string.Join(", ", missing)} are not supported by this CPU and were not compared with the scalar path.");
+
+    private static string Isa(KernelPath path) => path switch
+    {
+        KernelPath.Avx2 => "AVX2/FMA",
+        KernelPath.Avx512 => "AVX-512F/BW",
+        _ => path.ToString(),
+    };
 
     /// <summary>Values with a spread of magnitudes (and a few exact zeros), like real weights and activations.</summary>
     public static float[] RandomFloats(Random rng, int n, float scale = 1f)

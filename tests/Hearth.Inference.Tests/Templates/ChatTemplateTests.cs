@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Hearth.Inference.Templates;
 using Hearth.TestSupport;
@@ -46,25 +45,18 @@ public sealed class ChatTemplateTests
     }
 
     [Fact]
-    public void Render_TypicalConversation_TakesWellUnderAMillisecond()
+    public void Render_QwenTemplateShortConversation_StaysWithinASmallWorkBudget()
     {
-        // Bounded, not a benchmark: the median of 200 renders after warm-up must stay far below 1 ms even on a busy machine
-        // (measured ~0.07-0.1 ms with 8 builds sharing 2 cores).
-        var template = ChatTemplate.Parse(File.ReadAllText(TestData.File("chat-templates/Qwen-Qwen2.5-7B-Instruct.jinja")));
+        // Cost as work, not wall time (a shared 2-core machine makes timings flaky; the speed figure is in
+        // bench/Hearth.Bench/Engine/ChatTemplateBenchmarks.cs). Measured: 164 steps and 1,213 chars built for a 311-char prompt;
+        // a budget about 6x that fails on any regression that makes rendering do much more work per message.
+        var limits = TemplateLimits.Default with { MaxSteps = 1_000, MaxBuiltChars = 8 * 1024 };
+        var template = ChatTemplate.Parse(File.ReadAllText(TestData.File("chat-templates/Qwen-Qwen2.5-7B-Instruct.jinja")), new ChatTemplateOptions { Limits = limits });
         var input = new ChatTemplateInput(s_conversation, true, "", "<|im_end|>");
-        for (int i = 0; i < 200; i++)
-        {
-            template.Render(input);
-        }
-        var samples = new double[200];
-        for (int i = 0; i < samples.Length; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            template.Render(input);
-            samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }
-        Array.Sort(samples);
-        Assert.True(samples[100] < 1.0, $"median render took {samples[100]:F3} ms");
+
+        string output = template.Render(input);
+
+        Assert.EndsWith("<|im_start|>assistant\n", output, StringComparison.Ordinal);
     }
 
     [Fact]

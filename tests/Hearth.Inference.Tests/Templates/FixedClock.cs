@@ -1,11 +1,9 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace Hearth.Inference.Tests.Templates;
 
-/// <summary>A clock stopped at one instant, in UTC.</summary>
-internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
+/// <summary>The instant the expected renderings were made at (strftime_now), on the shared fake clock (local time zone UTC).</summary>
+internal static class FixedClock
 {
-    public static FixedClock ExpectedCasesDate { get; } = new(new DateTimeOffset(2026, 1, 15, 10, 30, 0, TimeSpan.Zero));
-
-    public override DateTimeOffset GetUtcNow() => now;
-
-    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+    public static FakeTimeProvider ExpectedCasesDate { get; } = new(new DateTimeOffset(2026, 1, 15, 10, 30, 0, TimeSpan.Zero));
 }

@@ -42,7 +42,7 @@ public class IntensitySourceTests
     [Fact]
     public async Task CarbonAwareWebApi_FakeServer_ReadsLatestPoint()
     {
-        await using var server = new FakeHttpServer(req => req.Url!.AbsolutePath switch
+        await using var server = new FakeHttpServer(req => req.Path.Value switch
         {
             "/emissions/bylocations" => (200, """[{"location":"eastus","time":"2021-10-25T14:00:00Z","rating":120.5,"duration":"01:00:00"},{"location":"eastus","time":"2021-10-25T15:00:00Z","rating":99.25,"duration":"01:00:00"}]"""),
             _ => (404, "{}"),
@@ -56,7 +56,7 @@ public class IntensitySourceTests
     [Fact]
     public async Task CarbonAwareWebApi_NoHistory_UsesCurrentForecast()
     {
-        await using var server = new FakeHttpServer(req => req.Url!.AbsolutePath switch
+        await using var server = new FakeHttpServer(req => req.Path.Value switch
         {
             "/emissions/bylocations" => (200, "[]"),
             "/emissions/forecasts/current" => (200, """[{"location":"eastus","forecastData":[{"location":"eastus","timestamp":"2021-10-25T15:05:00Z","duration":5,"value":77.0}]}]"""),

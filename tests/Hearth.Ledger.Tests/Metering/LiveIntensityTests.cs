@@ -1,5 +1,7 @@
 using Hearth.Ledger.Carbon;
 using Hearth.Ledger.Options;
+using Hearth.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hearth.Ledger.Tests.Metering;
 
@@ -8,20 +10,24 @@ public class LiveIntensityTests
     [Fact]
     public async Task Current_Stale_RefreshesInBackgroundFromLiveSource()
     {
-        await using var server = new FakeHttpServer(_ => (200, """{"zone":"DE","carbonIntensity":123,"datetime":"2026-11-20T10:00:00Z"}"""));
+        var intensity = 123;
+        await using var server = new FakeHttpServer(_ => (200, "{\"zone\":\"DE\",\"carbonIntensity\":" + Volatile.Read(ref intensity) + ",\"datetime\":\"2026-11-20T10:00:00Z\"}"));
         using var http = new HttpClient();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero));
         var options = new IntensitySourceOptions { Kind = IntensitySourceKinds.ElectricityMaps, BaseAddress = server.BaseAddress, ApiToken = "t" };
-        var source = IntensitySourceFactory.Create(options, "DEU", http);
-        var initial = new StaticZoneIntensitySource().Get("DEU", DateTimeOffset.UtcNow);
-        var live = new Hearth.Ledger.Metering.LiveIntensity(source, "DE", initial, TimeSpan.FromMinutes(5));
+        var source = IntensitySourceFactory.Create(options, "DEU", http, time);
+        var initial = new StaticZoneIntensitySource().Get("DEU", time.GetUtcNow());
+        var live = new Hearth.Ledger.Metering.LiveIntensity(source, "DE", initial, TimeSpan.FromMinutes(5), time);
+
         Assert.Same(initial, live.Current); // first read returns at once and starts a refresh
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (live.Current.GramsCo2ePerKwh != 123 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-        Assert.Equal(123, live.Current.GramsCo2ePerKwh);
+        await Eventually.TrueAsync(() => live.Current.GramsCo2ePerKwh == 123, "the background refresh");
         Assert.Equal("electricitymaps:DE", live.Current.Source);
+
+        Volatile.Write(ref intensity, 456);
+        time.Advance(TimeSpan.FromMinutes(5)); // the reading (and the source's cache) is now stale on the fake clock
+        _ = live.Current;
+        await Eventually.TrueAsync(() => live.Current.GramsCo2ePerKwh == 456, "the refresh after the interval");
+        Assert.Equal(2, server.Requests.Count);
     }
 }
 
@@ -33,23 +39,20 @@ public class OnSiteRefreshTests
         var share = "0.5";
         await using var server = new FakeHttpServer(_ => (200, "{\"onsiteShare\":" + Volatile.Read(ref share) + "}"));
         using var http = new HttpClient();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero));
         var options = new LedgerOptions
         {
             Zone = "FRA",
-            Intensity = new IntensitySourceOptions { OnSiteGenerationUrl = new Uri(server.BaseAddress, "onsite"), CacheDuration = TimeSpan.FromMilliseconds(100) },
+            Intensity = new IntensitySourceOptions { OnSiteGenerationUrl = new Uri(server.BaseAddress, "onsite"), CacheDuration = TimeSpan.FromMinutes(5) },
         };
-        var meter = Hearth.Ledger.Metering.RequestMeter.Create(options, http);
+        var meter = Hearth.Ledger.Metering.RequestMeter.Create(options, http, time);
         await meter.Intensity.RefreshAsync(CancellationToken.None);
         Assert.EndsWith("+onsite:0.5", meter.Intensity.Current.Source, StringComparison.Ordinal);
 
         Volatile.Write(ref share, "1");
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!meter.Intensity.Current.Source.EndsWith("+onsite:1", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        time.Advance(TimeSpan.FromMinutes(5));
+        await Eventually.TrueAsync(() => meter.Intensity.Current.Source.EndsWith("+onsite:1", StringComparison.Ordinal), "the on-site re-read after CacheDuration");
 
-        Assert.EndsWith("+onsite:1", meter.Intensity.Current.Source, StringComparison.Ordinal);
         Assert.Equal(48, meter.Intensity.Current.GramsCo2ePerKwh, 9); // all on-site: the on-site lifecycle figure
     }
 

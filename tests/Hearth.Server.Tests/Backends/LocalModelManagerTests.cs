@@ -72,7 +72,7 @@ public sealed class LocalModelManagerTests
     [Fact]
     public async Task UnloadExpired_AfterKeepAlive_UnloadsIdleModel()
     {
-        var clock = new ManualClock();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var loader = new CountingLoader();
         using var manager = new LocalModelManager(loader, new LocalModelOptions { KeepAliveSeconds = 60 }, clock);
         using (await manager.AcquireAsync(Model("a"), CancellationToken.None)) { }
@@ -109,13 +109,6 @@ public sealed class LocalModelManagerTests
         Assert.Equal(1, loader.Disposed["m"]);   // the old load went with its last lease; the new one stays loaded
         Assert.Equal(2, loader.Loads);
         Assert.Single(manager.Loaded());
-    }
-
-    private sealed class ManualClock : TimeProvider
-    {
-        private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        public void Advance(TimeSpan by) => _now += by;
-        public override DateTimeOffset GetUtcNow() => _now;
     }
 
     /// <summary>Hand-written loader: counts loads and disposals per model id.</summary>

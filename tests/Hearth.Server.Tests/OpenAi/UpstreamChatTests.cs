@@ -76,11 +76,11 @@ public sealed class UpstreamChatTests
     public async Task CompleteChat_UpstreamDown_Returns502ThenCircuitOpens503()
     {
         using var home = new TempDir();
-        // A port nothing listens on: bind and release one.
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var deadPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        // A port nothing listens on: a socket bound to it but never listening refuses connections, and holding it for the
+        // whole test keeps a parallel test from taking the port (binding, releasing, then relying on it would race).
+        using var dead = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        dead.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var deadPort = ((System.Net.IPEndPoint)dead.LocalEndPoint!).Port;
         var upstream = TestNodes.Upstream("dead", new Uri($"http://127.0.0.1:{deadPort}/"), "ghost") with
         {
             MaxRetries = 0, BreakerMinimumThroughput = 2, BreakDurationSeconds = 30,

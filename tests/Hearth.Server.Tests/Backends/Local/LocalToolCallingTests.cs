@@ -142,7 +142,7 @@ public sealed class LocalToolCallingTests
         }
     }
 
-    private static void WithTemplate(string source, string template, string destination)
+    internal static void WithTemplate(string source, string template, string destination)
     {
         using var file = GgufFile.Open(source);
         var writer = new GgufWriter();

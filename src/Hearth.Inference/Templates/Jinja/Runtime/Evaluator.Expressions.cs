@@ -7,9 +7,15 @@ internal sealed partial class Evaluator
 {
     public object? Evaluate(Expr expr, Scope scope)
     {
+        Step(expr.Offset);
         try
         {
-            return EvaluateCore(expr, scope);
+            object? value = EvaluateCore(expr, scope);
+            if (expr is not (ConstExpr or NameExpr or AttributeExpr or ItemExpr))
+            {
+                ChargeBuilt(value, expr.Offset);
+            }
+            return value;
         }
         catch (TemplateTypeError e)
         {
@@ -18,6 +24,27 @@ internal sealed partial class Evaluator
         catch (UndefinedValueException e)
         {
             throw RuntimeError(e.Message, expr.Offset, e);
+        }
+    }
+
+    /// <summary>
+    /// Charges a computed value to the built-chars budget by its size. Lookups (names, attributes, items, constants) build
+    /// nothing and are not charged; everything else (operators, filters, calls, slices, literals) is.
+    /// </summary>
+    private void ChargeBuilt(object? value, int offset)
+    {
+        long size = value switch
+        {
+            string s => s.Length,
+            Markup m => m.Value.Length,
+            List<object?> list => list.Count,
+            PyTuple tuple => tuple.Count,
+            PyDict dict => dict.Count,
+            _ => 0,
+        };
+        if (size > 0)
+        {
+            CountBuilt(size, offset);
         }
     }
 

@@ -6,7 +6,8 @@ namespace Hearth.Inference.Templates.Jinja.Runtime;
 
 /// <summary>
 /// Walks a parsed template and writes the output. One instance per render (not thread-safe); it owns the output buffers
-/// and enforces <see cref="TemplateLimits"/>.
+/// and enforces <see cref="TemplateLimits"/>: every statement and expression is a step (budgeted, and where cancellation and
+/// the render-time budget are checked), and every string, list or output it builds is charged to the built-chars budget.
 /// </summary>
 internal sealed partial class Evaluator
 {
@@ -17,13 +18,22 @@ internal sealed partial class Evaluator
     private long _written;
     private long _iterations;
     private int _callDepth;
+    private long _steps;
+    private long _builtChars;
+    private readonly long _startTimestamp;
+    private readonly CancellationToken _cancellationToken;
 
-    public Evaluator(SourceText source, ChatTemplateOptions options, int outputCapacity)
+    // The clock is read once per this many steps: one step costs tens of nanoseconds, a timestamp about as much.
+    private const int StepsPerClockCheck = 64;
+
+    public Evaluator(SourceText source, ChatTemplateOptions options, int outputCapacity, CancellationToken cancellationToken)
     {
         _source = source;
         Options = options;
         _limits = options.Limits;
         _output = new StringBuilder(outputCapacity);
+        _cancellationToken = cancellationToken;
+        _startTimestamp = options.Clock.GetTimestamp();
     }
 
     private enum Flow
@@ -48,7 +58,7 @@ internal sealed partial class Evaluator
         }
         catch (InsufficientExecutionStackException)
         {
-            throw LimitError("template nesting or recursion too deep for the execution stack", CurrentOffset);
+            throw LimitError("template nesting or recursion too deep for the execution stack", CurrentOffset, nameof(TemplateLimits.MaxCallDepth));
         }
         return _output.ToString();
     }
@@ -58,7 +68,47 @@ internal sealed partial class Evaluator
     {
         if (length > _limits.MaxValueLength)
         {
-            throw LimitError($"a value of {length} chars/items exceeds the limit of {_limits.MaxValueLength}", CurrentOffset);
+            throw LimitError($"a value of {length} chars/items exceeds the limit of {_limits.MaxValueLength}", CurrentOffset, nameof(TemplateLimits.MaxValueLength));
+        }
+    }
+
+    /// <summary>
+    /// Counts one step of work at <paramref name="offset"/>; throws when the step budget or the render-time budget is spent,
+    /// and <see cref="OperationCanceledException"/> once the caller's token is cancelled.
+    /// </summary>
+    private void Step(int offset)
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        if (++_steps > _limits.MaxSteps)
+        {
+            throw LimitError($"rendering took more than {_limits.MaxSteps} steps", offset, nameof(TemplateLimits.MaxSteps));
+        }
+        if (_steps % StepsPerClockCheck == 0)
+        {
+            CheckTime(offset);
+        }
+    }
+
+    private void CheckTime(int offset)
+    {
+        TimeSpan elapsed = Options.Clock.GetElapsedTime(_startTimestamp);
+        if (elapsed > _limits.MaxRenderTime)
+        {
+            throw LimitError(
+                $"rendering ran longer than {_limits.MaxRenderTime.TotalSeconds:0.###} s",
+                offset, nameof(TemplateLimits.MaxRenderTime));
+        }
+    }
+
+    /// <summary>Charges <paramref name="chars"/> built chars (or list items) to the render's budget.</summary>
+    public void CountBuilt(long chars, int offset)
+    {
+        _builtChars += chars;
+        if (_builtChars > _limits.MaxBuiltChars)
+        {
+            throw LimitError(
+                $"rendering built more than {_limits.MaxBuiltChars} chars of strings and lists (a string grown in a loop?)",
+                offset, nameof(TemplateLimits.MaxBuiltChars));
         }
     }
 
@@ -67,7 +117,7 @@ internal sealed partial class Evaluator
         _iterations += count;
         if (_iterations > _limits.MaxLoopIterations)
         {
-            throw LimitError($"more than {_limits.MaxLoopIterations} loop iterations in one render", offset);
+            throw LimitError($"more than {_limits.MaxLoopIterations} loop iterations in one render", offset, nameof(TemplateLimits.MaxLoopIterations));
         }
     }
 
@@ -76,8 +126,9 @@ internal sealed partial class Evaluator
         _written += text.Length;
         if (_written > _limits.MaxOutputChars)
         {
-            throw LimitError($"output exceeds the limit of {_limits.MaxOutputChars} chars", CurrentOffset);
+            throw LimitError($"output exceeds the limit of {_limits.MaxOutputChars} chars", CurrentOffset, nameof(TemplateLimits.MaxOutputChars));
         }
+        CountBuilt(text.Length, CurrentOffset);
         _output.Append(text);
     }
 
@@ -100,7 +151,7 @@ internal sealed partial class Evaluator
     {
         if (++_callDepth > _limits.MaxCallDepth)
         {
-            throw LimitError($"macro calls nested deeper than {_limits.MaxCallDepth} (calling '{macro.Name}')", CurrentOffset);
+            throw LimitError($"macro calls nested deeper than {_limits.MaxCallDepth} (calling '{macro.Name}')", CurrentOffset, nameof(TemplateLimits.MaxCallDepth));
         }
         try
         {
@@ -128,6 +179,7 @@ internal sealed partial class Evaluator
 
     private Flow ExecuteNode(Node node, Scope scope)
     {
+        Step(node.Offset);
         switch (node)
         {
             case TextNode text:
@@ -297,9 +349,9 @@ internal sealed partial class Evaluator
         return new TemplateRuntimeException(message, line, column, inner);
     }
 
-    private TemplateLimitExceededException LimitError(string message, int offset)
+    private TemplateLimitExceededException LimitError(string message, int offset, string limit)
     {
         var (line, column) = _source.Locate(offset);
-        return new TemplateLimitExceededException(message, line, column);
+        return new TemplateLimitExceededException($"{message} ({limit})", line, column, limit);
     }
 }

@@ -58,7 +58,7 @@ internal static class Globals
         int max = ev.Options.Limits.MaxRange;
         if (count > max)
         {
-            throw new TemplateLimitExceededException($"range() of {count} items exceeds the limit of {max}", ev.CurrentLine, 0);
+            throw new TemplateLimitExceededException($"range() of {count} items exceeds the limit of {max} ({nameof(TemplateLimits.MaxRange)})", ev.CurrentLine, 0, nameof(TemplateLimits.MaxRange));
         }
         var list = new List<object?>((int)count);
         for (long i = 0, v = start; i < count; i++, v += step)

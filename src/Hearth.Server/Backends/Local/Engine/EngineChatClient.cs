@@ -67,6 +67,11 @@ internal sealed class EngineChatClient(LoadedModel model) : IChatClient
             {
                 throw new ContextLengthExceededApiException(ex.PromptTokens, ex.ContextTokens, ex);
             }
+            catch (TemplateLimitExceededException ex)
+            {
+                throw new ApiException(422, "invalid_request_error",
+                    $"The chat template of '{model.Info.Id}' exceeded its render budget on these messages: {ex.Message}", "messages", "template_limit_exceeded", ex);
+            }
             catch (TemplateRaisedException ex)
             {
                 throw new ApiException(400, "invalid_request_error", $"The chat template of '{model.Info.Id}' rejected the messages: {ex.Message}", "messages", "template_error", ex);
@@ -160,7 +165,7 @@ internal sealed class EngineChatClient(LoadedModel model) : IChatClient
                 ResponseId = id, ModelId = model.Info.Id,
                 AdditionalProperties = new()
                 {
-                    [LocalChatClient.LogProbsKey] = new[] { new TokenLogProbs(new Inference.Engine.TokenLogProb(token.TokenId, token.Text, token.LogProbability), token.TopAlternatives) },
+                    [LocalChatClient.LogProbsKey] = new[] { new TokenLogProbs(new Inference.Engine.TokenLogProb(token.TokenId, token.TokenText, token.LogProbability), token.TopAlternatives) },
                 },
             };
             if (token.FinishReason is { } reason)
@@ -191,7 +196,7 @@ internal sealed class EngineChatClient(LoadedModel model) : IChatClient
                 "tools", "tools_unsupported");
         }
         var forced = ForcedToolCall.For(options, format);
-        var prompt = ToolPrompt.Render(model, template, messages, options);
+        var prompt = ToolPrompt.Render(model, template, messages, options, cancellationToken);
         var generationOptions = options;
         if (forced is not null)
         {

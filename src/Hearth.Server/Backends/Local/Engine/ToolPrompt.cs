@@ -9,7 +9,7 @@ namespace Hearth.Server.Backends.Local.Engine;
 /// <summary>Renders messages, earlier tool calls and results, and tool definitions through the model's chat template.</summary>
 internal static class ToolPrompt
 {
-    public static int[] Render(LoadedModel model, ChatTemplate template, IList<ChatMessage> messages, ChatOptions options)
+    public static int[] Render(LoadedModel model, ChatTemplate template, IList<ChatMessage> messages, ChatOptions options, CancellationToken cancellationToken)
     {
         var list = new List<TemplateMessage>();
         foreach (var m in messages)
@@ -54,7 +54,7 @@ internal static class ToolPrompt
         var tokenizer = model.Tokenizer;
         var bos = tokenizer.BosTokenId >= 0 ? tokenizer.TokenText(tokenizer.BosTokenId) : "";
         var eos = tokenizer.EosTokenId >= 0 ? tokenizer.TokenText(tokenizer.EosTokenId) : "";
-        var text2 = template.Render(new ChatTemplateInput(list, AddGenerationPrompt: true, bos, eos) { Tools = tools });
+        var text2 = template.Render(new ChatTemplateInput(list, AddGenerationPrompt: true, bos, eos) { Tools = tools }, cancellationToken);
         var addBos = tokenizer.AddBosByDefault && tokenizer.BosTokenId >= 0 && !(bos.Length > 0 && text2.StartsWith(bos, StringComparison.Ordinal));
         return tokenizer.Encode(text2, addBos, parseSpecialTokens: true);
     }

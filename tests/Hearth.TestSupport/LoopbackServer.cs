@@ -7,10 +7,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Hearth.Server.Tests.Support;
+namespace Hearth.TestSupport;
 
-/// <summary>A real Kestrel server on loopback whose routes a test defines (a slow or failing upstream, a carbon API, …); counts hits per path.</summary>
-internal sealed class LoopbackServer : IAsyncDisposable
+/// <summary>
+/// A real Kestrel server on loopback whose routes a test defines (a slow or failing upstream, a carbon API, …); counts hits per
+/// path. It binds port 0 and reads back the port the OS chose, so parallel tests never race for a port (probing a free port,
+/// releasing it and binding it again would).
+/// </summary>
+public sealed class LoopbackServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Dictionary<string, int> _hits;
@@ -52,6 +56,12 @@ internal sealed class LoopbackServer : IAsyncDisposable
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
         return new LoopbackServer(app, address, hits);
     }
+
+    /// <summary>
+    /// <see cref="StartAsync"/> for a fake whose constructor must stay synchronous. The start runs on the thread pool, so
+    /// blocking on it cannot deadlock on a test's synchronization context.
+    /// </summary>
+    public static LoopbackServer Start(Action<WebApplication> map) => Task.Run(() => StartAsync(map)).GetAwaiter().GetResult();
 
     /// <summary>An OpenAI-style SSE stream of <paramref name="chunks"/> content chunks, one every <paramref name="every"/>.</summary>
     public static async Task SlowStreamAsync(HttpContext context, int chunks, TimeSpan every)
