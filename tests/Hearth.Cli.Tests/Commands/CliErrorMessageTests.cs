@@ -38,7 +38,7 @@ public sealed class CliErrorMessageTests
         var (code, _, stderr) = await HearthProcess.RunAsync(home.Path, "serve", "--port", "0");
 
         Assert.Equal(2, code);
-        Assert.Contains("Unknown setting 'Server:Prot'; Server has: Host, MaxRequestBodyBytes, Port, Protocols.", stderr, StringComparison.Ordinal);
+        Assert.Contains("Unknown setting 'Server:Prot'; Server has: Auth, Host, MaxConcurrentConnections, MaxConnectionsPerIp, MaxRequestBodyBytes, Port, Protocols, ShutdownGraceSeconds.", stderr, StringComparison.Ordinal);
         Assert.Contains("Unknown setting 'Bogus'; the top-level sections are: ", stderr, StringComparison.Ordinal);
         Assert.Contains("Unknown setting 'Upstreams:0:Modles'; Upstreams:0 has: ", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("BinderOptions", stderr, StringComparison.Ordinal);

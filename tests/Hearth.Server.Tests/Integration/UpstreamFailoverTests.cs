@@ -77,7 +77,9 @@ public sealed class UpstreamFailoverTests
         Assert.StartsWith("predictive:", reason, StringComparison.Ordinal);
         Assert.Contains($"degraded: '{Remote}' unavailable (502 bad_gateway): answered by local '{LocalModel}'", reason, StringComparison.Ordinal);
         var body = JsonDocument.Parse(text).RootElement;
-        Assert.Equal("hearth/auto", body.GetProperty("model").GetString());
+        // The body names the model that answered; the requested one travels in a header.
+        Assert.Equal(LocalModel, body.GetProperty("model").GetString());
+        Assert.Equal("hearth/auto", Header(response, "x-hearth-requested-model"));
         Assert.False(string.IsNullOrEmpty(body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()));
         // The ledger entry of the local answer carries the same reason.
         var entry = Assert.Single((await WaitForEntriesAsync(http, 1, "?route=" + LocalModel)).GetProperty("data").EnumerateArray());
