@@ -1,3 +1,5 @@
+using Hearth.Ledger.Entries;
+using Hearth.Ledger.Store;
 using Hearth.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -37,4 +39,16 @@ internal sealed class FakeHttpServer : IAsyncDisposable
     public List<string?> AuthTokens { get; } = [];
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
+}
+
+/// <summary>An appender that keeps every entry in a list, as given (no sequence or hash).</summary>
+internal sealed class ListAppender : ILedgerAppender
+{
+    public List<LedgerEntry> Entries { get; } = [];
+
+    public ValueTask<LedgerEntry> AppendAsync(LedgerEntry entry, CancellationToken cancellationToken)
+    {
+        Entries.Add(entry);
+        return ValueTask.FromResult(entry);
+    }
 }

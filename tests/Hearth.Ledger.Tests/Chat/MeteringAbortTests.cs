@@ -53,16 +53,6 @@ public class MeteringAbortTests
         }
     }
 
-    private sealed class ListAppender : ILedgerAppender
-    {
-        public List<LedgerEntry> Entries { get; } = [];
-
-        public ValueTask<LedgerEntry> AppendAsync(LedgerEntry entry, CancellationToken cancellationToken)
-        {
-            Entries.Add(entry);
-            return ValueTask.FromResult(entry);
-        }
-    }
 
     private static MeteringChatClient Metered(IChatClient inner, ListAppender ledger) =>
         new(inner, RequestMeter.Create(new LedgerOptions { Zone = "FRA" }), ledger);

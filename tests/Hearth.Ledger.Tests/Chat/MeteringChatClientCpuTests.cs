@@ -50,16 +50,6 @@ public class MeteringChatClientCpuTests
         }
     }
 
-    private sealed class ListAppender : ILedgerAppender
-    {
-        public List<LedgerEntry> Entries { get; } = [];
-
-        public ValueTask<LedgerEntry> AppendAsync(LedgerEntry entry, CancellationToken cancellationToken)
-        {
-            Entries.Add(entry);
-            return ValueTask.FromResult(entry);
-        }
-    }
 
     private static (MeteringChatClient Client, ListAppender Ledger) Build(long? cpuMicroseconds)
     {

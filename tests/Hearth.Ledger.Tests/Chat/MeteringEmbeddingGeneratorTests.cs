@@ -31,16 +31,6 @@ public class MeteringEmbeddingGeneratorTests
         }
     }
 
-    private sealed class ListAppender : ILedgerAppender
-    {
-        public List<LedgerEntry> Entries { get; } = [];
-
-        public ValueTask<LedgerEntry> AppendAsync(LedgerEntry entry, CancellationToken cancellationToken)
-        {
-            Entries.Add(entry);
-            return ValueTask.FromResult(entry);
-        }
-    }
 
     private static EmbeddingGenerationOptions Options() => new()
     {
