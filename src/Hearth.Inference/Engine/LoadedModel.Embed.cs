@@ -22,7 +22,7 @@ public sealed partial class LoadedModel
     public int[] TokenizeForEmbedding(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        EnsurePromptBytesFit(Encoding.UTF8.GetByteCount(text));
+        EnsurePromptFits([text], parseSpecialTokens: false);
         var tokens = Tokenizer.Encode(text, addBos: Tokenizer.AddBosByDefault && Tokenizer.BosTokenId >= 0);
         if (tokens.Length == 0)
         {

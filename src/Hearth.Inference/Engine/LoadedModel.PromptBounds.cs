@@ -55,4 +55,77 @@ public sealed partial class LoadedModel
             throw new ContextOverflowException((int)Math.Min(int.MaxValue, MinTokensFor(utf8Bytes)), Info.ContextLength, utf8Bytes);
         }
     }
+
+    /// <summary>
+    /// Bytes of text sampled per context token by <see cref="EnsurePromptFits"/>: a prompt longer than context × this is checked
+    /// on a prefix of that length before it is tokenized whole. Natural text runs 3–5 bytes per token in the vocabularies here,
+    /// so such a prefix of a prompt that is really too long already holds more tokens than the window.
+    /// </summary>
+    public const int PrefixCheckBytesPerToken = 8;
+
+    /// <summary>
+    /// Refuses a prompt that cannot fit the context window without tokenizing all of it: first on its byte length
+    /// (<see cref="EnsurePromptBytesFit"/>); then, when it is longer than context × <see cref="PrefixCheckBytesPerToken"/> bytes, on
+    /// the token count of a prefix of that length (cut at white space). The prefix test refuses only when the prefix alone holds
+    /// more than the window plus a margin (an eighth of the window + 64 tokens, for merges across the cut), so it never refuses a
+    /// prompt the exact check after full tokenization would accept; a prompt it lets through is tokenized and checked exactly.
+    /// The work an oversized prompt costs is thus bounded by the context length, not by the size of the request.
+    /// </summary>
+    /// <param name="texts">The prompt's texts in order (the messages' text; the rendered prompt contains all of them).</param>
+    /// <param name="parseSpecialTokens">As the full tokenization will parse them, so the prefix is counted the same way.</param>
+    /// <exception cref="ContextOverflowException">With <see cref="ContextOverflowException.IsLowerBound"/>: the prompt cannot fit.</exception>
+    public void EnsurePromptFits(IReadOnlyList<string> texts, bool parseSpecialTokens)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        long bytes = 0;
+        foreach (var text in texts)
+        {
+            bytes += Encoding.UTF8.GetByteCount(text);
+        }
+        EnsurePromptBytesFit(bytes);
+        var sampleChars = (long)Info.ContextLength * PrefixCheckBytesPerToken;
+        if (bytes <= sampleChars)
+        {
+            return;
+        }
+        // Concatenate only as many characters as the sample needs; a char is at least one UTF-8 byte, so bytes > sample here
+        // means the texts hold more than sampleChars characters or the prefix below covers all of them.
+        var prefix = new StringBuilder((int)Math.Min(sampleChars + 1, int.MaxValue / 2));
+        foreach (var text in texts)
+        {
+            if (prefix.Length > 0)
+            {
+                prefix.Append('\n');
+            }
+            var room = sampleChars - prefix.Length;
+            if (room <= 0)
+            {
+                break;
+            }
+            prefix.Append(text, 0, (int)Math.Min(room, text.Length));
+        }
+        var cut = prefix.Length;
+        if (cut >= sampleChars)
+        {
+            // Cut at white space near the end so the last word is not split (a split word may take more tokens than whole).
+            var floor = Math.Max(0, cut - 256);
+            var at = cut - 1;
+            while (at > floor && !char.IsWhiteSpace(prefix[at]))
+            {
+                at--;
+            }
+            cut = at > floor ? at : cut;
+            if (cut > 0 && char.IsHighSurrogate(prefix[cut - 1]))
+            {
+                cut--;
+            }
+        }
+        var tokens = Tokenizer.Encode(prefix.ToString(0, cut), addBos: false, parseSpecialTokens).Length;
+        var limit = (long)Info.ContextLength + Info.ContextLength / 8 + 64;
+        if (tokens > limit)
+        {
+            // Less the margin, the prefix's count is a lower bound on the whole prompt's.
+            throw new ContextOverflowException((int)(tokens - (limit - Info.ContextLength)), Info.ContextLength, bytes);
+        }
+    }
 }

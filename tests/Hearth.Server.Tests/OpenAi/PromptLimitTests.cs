@@ -76,6 +76,24 @@ public sealed class PromptLimitTests
     }
 
     [Fact]
+    public async Task ChatCompletions_PromptUnderByteBoundFarOverContext_400FromAPrefixBeforeTokenizingAll()
+    {
+        await using var running = await StartAsync();
+        var http = running.Http;
+        // ~12 KB over three messages: under the byte bound (512 × 9 × 4 bytes) but ~3,000 tokens, so a prefix of context × 8
+        // bytes is tokenized and already holds more than the window.
+        var part = string.Concat(Enumerable.Repeat("Lily saw a big red ball in the park. ", 110));
+        var messages = new[] { new { role = "system", content = part }, new { role = "user", content = part }, new { role = "user", content = part } };
+
+        var (status, body) = await PostAsync(http, "v1/chat/completions", new { model = Model, messages, max_tokens = 1 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var error = body.GetProperty("error");
+        Assert.Equal("context_length_exceeded", error.GetProperty("code").GetString());
+        Assert.Contains("bytes, at least", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ChatCompletions_PromptJustOverContext_StillExactTokenCheck()
     {
         await using var running = await StartAsync();

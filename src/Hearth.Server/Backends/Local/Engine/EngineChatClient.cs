@@ -38,7 +38,7 @@ internal sealed class EngineChatClient(LoadedModel model) : IChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var list = messages as IList<ChatMessage> ?? [.. messages];
-        EnsurePromptBytesFit(list);
+        EnsurePromptFits(list);
         IAsyncEnumerable<ChatResponseUpdate> source;
         if (options?.Tools is { Count: > 0 } && options.ToolMode is not NoneChatToolMode)
         {
@@ -89,13 +89,14 @@ internal sealed class EngineChatClient(LoadedModel model) : IChatClient
     }
 
     /// <summary>
-    /// Refuses messages whose text alone is too long for the context window, before the template renders them and the tokenizer
-    /// runs (an 8 MB prompt used to cost seconds of CPU and a rendered and tokenized copy before the same 400). The rendered prompt
-    /// holds at least these bytes, so the bound of <see cref="LoadedModel.EnsurePromptBytesFit"/> applies; prompts under it are
-    /// tokenized in full and checked exactly.
+    /// Refuses messages whose text alone cannot fit the context window, before the template renders them and the tokenizer runs
+    /// over all of it (an 8 MB prompt used to cost seconds of CPU and a rendered and tokenized copy before the same 400): first on
+    /// their byte length, then on a prefix as long as the context allows (<see cref="LoadedModel.EnsurePromptFits"/>). The
+    /// rendered prompt holds all these texts, so both bounds apply; prompts that pass are tokenized in full and checked exactly.
     /// </summary>
-    private void EnsurePromptBytesFit(IList<ChatMessage> messages)
+    private void EnsurePromptFits(IList<ChatMessage> messages)
     {
+        var texts = new List<string>();
         long bytes = 0;
         foreach (var message in messages)
         {
@@ -103,13 +104,14 @@ internal sealed class EngineChatClient(LoadedModel model) : IChatClient
             {
                 if (content is TextContent text)
                 {
+                    texts.Add(text.Text);
                     bytes += Encoding.UTF8.GetByteCount(text.Text);
                 }
             }
         }
         try
         {
-            model.EnsurePromptBytesFit(bytes);
+            model.EnsurePromptFits(texts, parseSpecialTokens: true);
         }
         catch (ContextOverflowException e)
         {
