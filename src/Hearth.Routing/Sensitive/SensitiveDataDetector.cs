@@ -51,6 +51,7 @@ public sealed partial class SensitiveDataDetector
         IbanScanner.Scan(text, found);
         DigitGroupScanner.Scan(text, found);
         AddUnlessInsideId(found, UsSsn(), text, SensitiveKind.UsSocialSecurityNumber);
+        AddAll(found, UsSsnLabelledCompact(), text, SensitiveKind.UsSocialSecurityNumber, "value");
         AddUnlessInsideId(found, UkNino(), text, SensitiveKind.UkNationalInsuranceNumber);
         foreach (Match m in Phone().Matches(text))
         {
@@ -249,6 +250,12 @@ public sealed partial class SensitiveDataDetector
     // numbers; a label may be glued on (ssn123-45-6789), digits and dashes may not (part of a longer number or id).
     [GeneratedRegex(@"(?<![0-9\-])(?!000|666|9\d\d)(?:\d{3}(?<sep>[\-.\u00A0])(?!00)\d{2}\k<sep>(?!0000)\d{4}|(?<!\d )\d{3} (?!00)\d{2} (?!0000)\d{4}(?! \d))(?![0-9\-])", RegexOptions.CultureInvariant)]
     private static partial Regex UsSsn();
+
+    // Nine digits with no separators are an SSN only where a label says so: ssn, SS#, social security (number|no.|#), then
+    // up to six quote, colon, equals, hash or white-space characters (ssn:123456789, SSN# 123456789, "social security number
+    // 123456789", {"ssn": "123456789"}, ssn123456789).
+    [GeneratedRegex(@"\b(?:ssn|ss\#|social[ \-_]?security)(?:[ \-_]?(?:number|num|no\.?|\#))?[\s""':=#]{0,6}(?<value>(?!000|666|9\d\d)\d{3}(?!00)\d{2}(?!0000)\d{4})(?![0-9])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex UsSsnLabelledCompact();
 
     // Two prefix letters (HMRC's allowed ones), six digits, suffix A-D; spaces, dashes or no-break spaces optional between the
     // pairs. A label may be glued before it (NINOAB123456C); no letter or digit may follow.

@@ -55,6 +55,12 @@ public sealed class SensitiveDataDetectorTests
     [InlineData("IdNr 86 095 742 719", SensitiveKind.GermanTaxId)]
     [InlineData("ssn_123-45-6789", SensitiveKind.UsSocialSecurityNumber)]
     [InlineData("NINOJG103759A", SensitiveKind.UkNationalInsuranceNumber)]
+    [InlineData("ssn:123456789", SensitiveKind.UsSocialSecurityNumber)]
+    [InlineData("SSN# 123456789", SensitiveKind.UsSocialSecurityNumber)]
+    [InlineData("SS# 123456789.", SensitiveKind.UsSocialSecurityNumber)]
+    [InlineData("Social Security Number 123456789", SensitiveKind.UsSocialSecurityNumber)]
+    [InlineData("{\"social_security_no\": \"123456789\"}", SensitiveKind.UsSocialSecurityNumber)]
+    [InlineData("ssn123456789", SensitiveKind.UsSocialSecurityNumber)]
     public void Detect_ChecksumValidInAnyLayout_Flagged(string text, SensitiveKind kind) =>
         Assert.Contains(kind, Kinds(text.Replace("\\n", "\n", StringComparison.Ordinal)));
 
@@ -63,6 +69,8 @@ public sealed class SensitiveDataDetectorTests
     [InlineData("x = 0.666666666666667 and y = 0.4111111111111111")]
     [InlineData("Total: 4500 + 3375 + 3000 + 1125 = 12000, and 4111 - 1111 - 1111 - 1111 = 789")]
     [InlineData("lock: sha512-3fae522181a9 and 7ab123-45-6789cd")]
+    [InlineData("order 123456789 shipped; the ssn field is optional")]
+    [InlineData("ssn: 1234567890123 is a tracking number")]
     public void Detect_ProseAndNumbersNearChecksumShapes_NotFlagged(string text) => Assert.Empty(Kinds(text));
 
     [Fact]
