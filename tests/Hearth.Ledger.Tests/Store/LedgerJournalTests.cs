@@ -93,15 +93,19 @@ public class LedgerJournalTests
         var options = new LedgerStoreOptions { Durability = LedgerDurability.Journal, JournalBatchLingerMilliseconds = 10_000 };
         await using var w = new LedgerWriter(h.Store, options, null, "n", null, journal);
 
+        var trickle = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 40; i++)
         {
             await w.AppendAsync(Fixtures.Entry(i), CancellationToken.None);
             await Task.Delay(5);   // a trickle: without the linger each entry would be its own transaction
         }
+        var trickleSeconds = trickle.Elapsed.TotalSeconds;
         await w.FlushAsync(CancellationToken.None);   // cuts the linger short
 
         Assert.Equal(40, w.CommittedEntries);
-        Assert.Equal(1, w.CommittedBatches);
+        // One batch when the trickle ended within the linger, as it does on any machine that is not starved; a CI run with
+        // every test assembly at once once took over 10 s for it, and then each elapsed linger may close one batch more.
+        Assert.InRange(w.CommittedBatches, 1, 1 + (int)(trickleSeconds / 10));
         Assert.Equal(40, (await h.Store.QueryAsync(new LedgerQuery(), CancellationToken.None)).Count);
     }
 
