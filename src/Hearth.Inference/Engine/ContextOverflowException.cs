@@ -19,6 +19,7 @@ public sealed class ContextOverflowException : Exception
     {
         PromptTokens = atLeastTokens;
         ContextTokens = contextTokens;
+        PromptBytes = promptBytes;
         IsLowerBound = true;
     }
 
@@ -42,6 +43,9 @@ public sealed class ContextOverflowException : Exception
 
     /// <summary>True when the prompt was refused on its byte length, before tokenizing; <see cref="PromptTokens"/> is then a lower bound.</summary>
     public bool IsLowerBound { get; }
+
+    /// <summary>The prompt's UTF-8 bytes when <see cref="IsLowerBound"/>, else 0.</summary>
+    public long PromptBytes { get; }
 
     /// <summary>Tokens the context window holds.</summary>
     public int ContextTokens { get; }

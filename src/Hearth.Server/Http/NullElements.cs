@@ -33,8 +33,11 @@ internal static class NullElements
             case JsonTypeInfoKind.Object:
                 foreach (var property in info.Properties)
                 {
+                    // Only objects and arrays can hold a null element; strings, numbers and free-form JSON are not entered
+                    // (and their paths are not built: this runs on every request).
                     if (property.Get?.Invoke(value) is not { } child
-                        || !info.Options.TryGetTypeInfo(property.PropertyType, out var childInfo))
+                        || !info.Options.TryGetTypeInfo(property.PropertyType, out var childInfo)
+                        || !IsContainer(childInfo))
                     {
                         continue;
                     }
@@ -46,17 +49,19 @@ internal static class NullElements
                 }
                 return null;
             case JsonTypeInfoKind.Enumerable when value is IEnumerable items && info.ElementType is { } elementType:
-                JsonTypeInfo? elementInfo = null;
+                var elementInfo = info.Options.TryGetTypeInfo(elementType, out var e) && IsContainer(e) ? e : null;
+                if (elementInfo is null && elementType.IsValueType && Nullable.GetUnderlyingType(elementType) is null)
+                {
+                    return null;   // e.g. a token-id array: no element can be null, and enumerating it would box every one
+                }
                 var index = 0;
                 foreach (var item in items)
                 {
-                    var itemPath = $"{path}[{index.ToString(System.Globalization.CultureInfo.InvariantCulture)}]";
                     if (item is null)
                     {
-                        return itemPath;
+                        return ItemPath(path, index);
                     }
-                    if ((elementInfo ??= info.Options.TryGetTypeInfo(elementType, out var e) ? e : null) is { } known
-                        && Walk(item, known, itemPath, depth + 1) is { } found)
+                    if (elementInfo is not null && Walk(item, elementInfo, ItemPath(path, index), depth + 1) is { } found)
                     {
                         return found;
                     }
@@ -67,4 +72,8 @@ internal static class NullElements
                 return null;
         }
     }
+
+    private static bool IsContainer(JsonTypeInfo info) => info.Kind is JsonTypeInfoKind.Object or JsonTypeInfoKind.Enumerable;
+
+    private static string ItemPath(string path, int index) => $"{path}[{index.ToString(System.Globalization.CultureInfo.InvariantCulture)}]";
 }

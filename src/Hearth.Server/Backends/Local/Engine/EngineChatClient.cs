@@ -97,7 +97,6 @@ internal sealed class EngineChatClient(LoadedModel model) : IChatClient
     private void EnsurePromptFits(IList<ChatMessage> messages)
     {
         var texts = new List<string>();
-        long bytes = 0;
         foreach (var message in messages)
         {
             foreach (var content in message.Contents)
@@ -105,7 +104,6 @@ internal sealed class EngineChatClient(LoadedModel model) : IChatClient
                 if (content is TextContent text)
                 {
                     texts.Add(text.Text);
-                    bytes += Encoding.UTF8.GetByteCount(text.Text);
                 }
             }
         }
@@ -116,7 +114,7 @@ internal sealed class EngineChatClient(LoadedModel model) : IChatClient
         catch (ContextOverflowException e)
         {
             throw new ApiException(400, "invalid_request_error",
-                $"This model's maximum context length is {e.ContextTokens} tokens, but the messages are {bytes:N0} bytes, at least {e.PromptTokens:N0} tokens. Shorten the messages.",
+                $"This model's maximum context length is {e.ContextTokens} tokens, but the messages are {e.PromptBytes:N0} bytes, at least {e.PromptTokens:N0} tokens. Shorten the messages.",
                 "messages", "context_length_exceeded", e);
         }
     }
