@@ -80,8 +80,11 @@ public sealed class CpuAttributionTests(StoriesGgufFixture stories) : IClassFixt
         var cpuA = a[^1].CpuSeconds!.Value;
         var cpuB = b[^1].CpuSeconds!.Value;
         Assert.True(cpuA > 0 && cpuB > 0, $"{cpuA} s and {cpuB} s");
-        // Tokens run: BOS + every generated token but the last → 24 and 192, a token ratio of 8.
-        Assert.InRange(cpuB / cpuA, 8 * 0.75, 8 * 3.0);
+        // Tokens run: BOS + every generated token but the last → 24 and 192, a token ratio of 8. The lower bound is a quarter of
+        // it: per-thread CPU time per step rises with contention (caches, memory bandwidth), and in a CI run with the other test
+        // assemblies starting at once the short sequence's few steps fell in the busiest second (0.43x was seen). The exact
+        // check of the attribution is the sum below; this one only says the long sequence pays several times more.
+        Assert.InRange(cpuB / cpuA, 8 * 0.25, 8 * 3.0);
         // Together they were charged all of the steps' CPU time, plus their own sampling (small, never negative).
         var steps = after.CpuSeconds - before.CpuSeconds;
         Assert.InRange(cpuA + cpuB, steps * 0.999, (steps * 1.5) + 0.05);

@@ -151,11 +151,11 @@ public sealed class EngineCpuMeteringTests : IDisposable
         }
         // Tokens each ran through the model: its prompt plus every generated token but the last. Shared steps cost less per
         // token than solo ones, so the long request's ratio lies between the token ratio and about twice it (see
-        // CpuAttributionTests in the engine's tests). The lower bound is half the token ratio: with other test assemblies running
-        // at once on the 2-core machine, the short request's per-token cost rises (cold caches, more preemption inside its few
-        // steps); 0.67x was seen in a CI run. What the test must catch, an equal split or a swap (ratio ~1 or below), stays far
-        // below it (the token ratio is ~8).
+        // CpuAttributionTests in the engine's tests). The lower bound is a quarter of the token ratio: with other test assemblies
+        // running at once on the 2-core machine, per-step CPU time rises with contention and the short request's few steps can
+        // fall in the busiest second (0.67x here and 0.43x in the engine's twin test were seen in CI runs). A swap or an equal
+        // split (ratio ~1 or below) stays below it (the token ratio is ~8); the entries' exact figures are checked above.
         var tokenRatio = (double)(large.TokensIn + large.TokensOut - 1) / (small.TokensIn + small.TokensOut - 1);
-        Assert.InRange(large.CpuSeconds / small.CpuSeconds, tokenRatio * 0.5, tokenRatio * 3.0);
+        Assert.InRange(large.CpuSeconds / small.CpuSeconds, tokenRatio * 0.25, tokenRatio * 3.0);
     }
 }
