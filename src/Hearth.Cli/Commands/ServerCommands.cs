@@ -206,7 +206,7 @@ internal static class ServerCommands
                     usage = update.Contents.OfType<UsageContent>().LastOrDefault()?.Details ?? usage;
                 }
             }
-            catch (ApiException e)
+            catch (Exception e) when (e is ApiException or Hearth.Contracts.HearthRequestException)
             {
                 Console.Error.WriteLine();
                 Console.Error.WriteLine($"error: {e.Message}");

@@ -30,9 +30,9 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, Obse
             clientGone = true;
             LogClientDisconnected(logger, context.Request.Path, e.GetType().Name);
         }
-        catch (ApiException e)
+        catch (Exception e) when (ErrorMapping.TryMap(e) is { } api)
         {
-            await ErrorResponses.WriteAsync(context, e).ConfigureAwait(false);
+            await ErrorResponses.WriteAsync(context, api).ConfigureAwait(false);
         }
         catch (Hearth.Routing.Sensitive.ResidencyRefusedException e)
         {

@@ -223,7 +223,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
             {
                 has = await e.MoveNextAsync().ConfigureAwait(false);
             }
-            catch (ApiException error)
+            catch (Exception caught) when (ErrorMapping.TryMap(caught) is { } error)
             {
                 await StreamWriters.WriteLineAsync(response, w =>
                 {

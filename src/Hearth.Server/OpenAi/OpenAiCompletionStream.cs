@@ -44,7 +44,7 @@ internal sealed partial class OpenAiEndpoints
             {
                 has = await e.MoveNextAsync().ConfigureAwait(false);
             }
-            catch (ApiException error)
+            catch (Exception caught) when (ErrorMapping.TryMap(caught) is { } error)
             {
                 await StreamWriters.WriteEventAsync(response, ErrorResponses.ToWire(error), OpenAiJsonContext.Default.ErrorEnvelopeWire, ct).ConfigureAwait(false);
                 return;

@@ -98,7 +98,7 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
             {
                 has = await e.MoveNextAsync().ConfigureAwait(false);
             }
-            catch (ApiException error)
+            catch (Exception caught) when (ErrorMapping.TryMap(caught) is { } error)
             {
                 // Headers are gone; report in-band the way OpenAI does, then end the stream.
                 await StreamWriters.WriteEventAsync(response, ErrorResponses.ToWire(error), OpenAiJsonContext.Default.ErrorEnvelopeWire, ct).ConfigureAwait(false);

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Text.Json;
+using Hearth.Contracts;
+using Hearth.Server.Benchmarks;
+using Hearth.Server.Errors;
+using Hearth.Server.Tests.Support;
+using Hearth.TestSupport;
+using Microsoft.Extensions.AI;
+
+namespace Hearth.Server.Tests.Errors;
+
+/// <summary>A library's typed request error becomes the same HTTP error on every API, mapped in one place.</summary>
+public sealed class ErrorMappingTests
+{
+    [Theory]
+    [InlineData(RequestErrorKind.InvalidRequest, 400, "invalid_request_error")]
+    [InlineData(RequestErrorKind.NotFound, 404, "invalid_request_error")]
+    [InlineData(RequestErrorKind.Forbidden, 403, "permission_error")]
+    [InlineData(RequestErrorKind.QuotaExceeded, 429, "insufficient_quota")]
+    [InlineData(RequestErrorKind.RateLimited, 429, "rate_limit_error")]
+    [InlineData(RequestErrorKind.Unavailable, 503, "server_error")]
+    [InlineData(RequestErrorKind.Timeout, 504, "timeout_error")]
+    public void TryMap_EachKind_HasItsStatusAndType(RequestErrorKind kind, int status, string type)
+    {
+        var api = ErrorMapping.TryMap(new HearthRequestException(kind, "m", "p", "c"));
+
+        Assert.NotNull(api);
+        Assert.Equal((status, type, "m", "p", "c"), (api.StatusCode, api.Type, api.Message, api.Param, api.Code));
+    }
+
+    [Fact]
+    public void TryMap_OtherExceptions_AreNotRequestErrors()
+    {
+        Assert.Null(ErrorMapping.TryMap(new InvalidOperationException("bug")));
+    }
+
+    [Fact]
+    public async Task Node_StageThrowsTypedError_OpenAiAndOllamaGetTheMappedStatusBodyAndRetryAfter()
+    {
+        using var home = new TempDir();
+        await using var upstream = await FixedResponseUpstream.StartAsync();
+        var error = new HearthRequestException(RequestErrorKind.RateLimited, "Slow down.", null, "test_code") { RetryAfter = TimeSpan.FromSeconds(2.2) };
+        await using var node = await TestNodes.StartAsync(
+            TestNodes.Options(home, TestNodes.Upstream("up", upstream.BaseAddress, FixedResponseUpstream.ModelId)),
+            setup => setup.ChatPipeline.Use((inner, _) => new ThrowingChatClient(inner, error)));
+        using var http = new HttpClient { BaseAddress = node.BaseAddress };
+
+        var openAi = await http.PostAsync("v1/chat/completions", Json(new { model = FixedResponseUpstream.ModelId, messages = new[] { new { role = "user", content = "hi" } } }));
+        var ollama = await http.PostAsync("api/chat", Json(new { model = FixedResponseUpstream.ModelId, stream = false, messages = new[] { new { role = "user", content = "hi" } } }));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, openAi.StatusCode);
+        Assert.Equal("3", openAi.Headers.RetryAfter?.ToString());
+        using var body = JsonDocument.Parse(await openAi.Content.ReadAsStringAsync());
+        Assert.Equal("test_code", body.RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("rate_limit_error", body.RootElement.GetProperty("error").GetProperty("type").GetString());
+        Assert.Equal(HttpStatusCode.TooManyRequests, ollama.StatusCode);
+        using var ollamaBody = JsonDocument.Parse(await ollama.Content.ReadAsStringAsync());
+        Assert.Equal("Slow down.", ollamaBody.RootElement.GetProperty("error").GetString());
+    }
+
+    private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
+
+    private sealed class ThrowingChatClient(IChatClient inner, Exception error) : DelegatingChatClient(inner)
+    {
+        public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw error;
+
+        public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw error;
+    }
+}
