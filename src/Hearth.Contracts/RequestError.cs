@@ -12,8 +12,11 @@ public enum RequestErrorKind
     /// <summary>The request is well formed but cannot be served as asked (422), e.g. a model file the engine cannot run.</summary>
     Unprocessable,
 
-    /// <summary>The caller may not do this (403).</summary>
+    /// <summary>The caller may not do this (403, <c>permission_error</c>).</summary>
     Forbidden,
+
+    /// <summary>The request may not be served as asked, whoever sends it (403, <c>invalid_request_error</c>), e.g. residency.</summary>
+    Refused,
 
     /// <summary>A quota or budget is exhausted (429, <c>insufficient_quota</c>).</summary>
     QuotaExceeded,

@@ -9,4 +9,5 @@ namespace Hearth.Contracts;
 /// <param name="Backend">The backend (model id) that answered; null when the decision names no backend (a residency note).</param>
 /// <param name="Reason">Why, in one line for people.</param>
 /// <param name="Degraded">True when a local backend answered because the chosen remote one failed.</param>
-public sealed record RoutingOutcome(string? Backend, string Reason, bool Degraded = false);
+/// <param name="Policy">The policy that decided (e.g. <c>predictive</c>, <c>local-only</c>); null for a decision outside a policy (residency).</param>
+public sealed record RoutingOutcome(string? Backend, string Reason, bool Degraded = false, string? Policy = null);

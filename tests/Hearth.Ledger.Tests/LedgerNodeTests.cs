@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using Hearth.Ledger.Chat;
 using Hearth.Ledger.Options;
 using Hearth.Ledger.Store;
@@ -40,8 +41,9 @@ public class LedgerNodeTests
             using var client = new EchoClient().UseHearthMetering(node.Meter, node.Writer, new MeteringChatClientOptions { Budgets = node.Budgets });
             for (var i = 0; i < 5; i++)
             {
-                var r = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")],
-                    new ChatOptions { ModelId = "m", AdditionalProperties = new() { [MeteringChatClient.TenantKey] = "acme" } });
+                var chatOptions = new ChatOptions { ModelId = "m" };
+                chatOptions.SetRequestFacts(new RequestFacts { Tenant = "acme" });
+                var r = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], chatOptions);
                 var entry = (Hearth.Ledger.Entries.LedgerEntry)r.AdditionalProperties![MeteringChatClient.EntryKey]!;
                 // Group commit returns the sealed entry; journal durability returns once journaled (sealed later).
                 Assert.Equal(durability == LedgerDurability.GroupCommit ? i + 1 : 0, entry.Sequence);

@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -129,7 +130,8 @@ internal static partial class RouterCommands
             var prompts = RoutingDataset.Read(r.GetValue(data)!.FullName).Select(e => e.Prompt).ToArray();
             var n = Math.Max(100, r.GetValue(count));
             var router = BenchRouter(predictive);
-            var options = new ChatOptions { AdditionalProperties = new() { [Hearth.Routing.RoutingKeys.Policy] = "predictive" } };
+            var options = new ChatOptions();
+            options.SetRequestFacts(new RequestFacts { Policy = "predictive" });
             var messages = prompts.Select(p => (IReadOnlyList<ChatMessage>)[new ChatMessage(ChatRole.User, p)]).ToArray();
             var detector = new SensitiveDataDetector();
             double sink = 0;

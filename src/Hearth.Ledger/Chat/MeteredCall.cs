@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hearth.Contracts;
 using Hearth.Ledger.Entries;
 using Hearth.Ledger.Metering;
 using Hearth.Ledger.Store;
@@ -56,23 +57,27 @@ internal sealed class MeteredCall : IDisposable
         return o;
     }
 
-    public static MeteredCall Begin(IRequestMeter meter, ILedgerAppender ledger, MeteringChatClientOptions options, AdditionalPropertiesDictionary? request, string? modelId)
+    /// <param name="facts">Who asked (tenant, key).</param>
+    /// <param name="serving">The model that serves the call (route, backend, version), when the pipeline stamped it.</param>
+    /// <param name="decision">A routing decision made above this call, when there was one (its reason and policy).</param>
+    public static MeteredCall Begin(IRequestMeter meter, ILedgerAppender ledger, MeteringChatClientOptions options,
+        RequestFacts facts, ServingModel? serving, RoutingOutcome? decision, string? modelId)
     {
         var info = new RequestInfo
         {
-            Tenant = Get(request, MeteringChatClient.TenantKey) ?? "",
-            ApiKeyId = Get(request, MeteringChatClient.ApiKeyIdKey) ?? "",
-            Route = Get(request, MeteringChatClient.RouteKey) ?? "",
-            Backend = Get(request, MeteringChatClient.BackendKey) ?? options.DefaultBackend,
+            Tenant = facts.Tenant ?? "",
+            ApiKeyId = facts.ApiKeyId ?? "",
+            Route = serving?.ModelId ?? "",
+            Backend = serving?.Backend ?? options.DefaultBackend,
             ModelId = modelId ?? "",
-            ModelVersion = Get(request, MeteringChatClient.ModelVersionKey) ?? options.DefaultModelVersion ?? modelId ?? "",
+            ModelVersion = serving?.ModelVersion ?? options.DefaultModelVersion ?? modelId ?? "",
             Remote = options.Remote,
         };
         var scope = meter.BeginRequest(info);
         var method = options.Remote is not null ? EnergyMethod.Remote.ToWireName()
             : meter is RequestMeter m ? (m.IsMeasured ? EnergyMethod.Measured : EnergyMethod.Modelled).ToWireName()
             : null;
-        return new MeteredCall(scope, ledger, options, Get(request, MeteringChatClient.ReasonKey) ?? "", Get(request, MeteringChatClient.PolicyKey) ?? "")
+        return new MeteredCall(scope, ledger, options, decision?.Reason ?? "", decision?.Policy ?? "")
         {
             ExpectedMethod = method,
         };
@@ -82,17 +87,17 @@ internal sealed class MeteredCall : IDisposable
     public string? ExpectedMethod { get; private init; }
 
     /// <summary>
-    /// Takes the routing reason and policy from a response or update (a router puts its decision there). Only
-    /// <c>hearth.reason</c> and <c>hearth.policy</c> are read: a response's <c>hearth.route</c> is the router's backend
-    /// name and never replaces the entry's route, which the request's options carry.
+    /// Takes the routing reason and policy from a response's or update's <see cref="RoutingOutcome"/> (a router puts its
+    /// decision there). Its backend is the router's choice and never replaces the entry's route, which the request's
+    /// <see cref="ServingModel"/> carries.
     /// </summary>
-    public void Observe(AdditionalPropertiesDictionary? response)
+    public void Observe(RoutingOutcome? outcome)
     {
-        if (Get(response, MeteringChatClient.ReasonKey) is { Length: > 0 } reason)
+        if (outcome?.Reason is { Length: > 0 } reason)
         {
             Reason = reason;
         }
-        if (Get(response, MeteringChatClient.PolicyKey) is { Length: > 0 } policy)
+        if (outcome?.Policy is { Length: > 0 } policy)
         {
             Policy = policy;
         }

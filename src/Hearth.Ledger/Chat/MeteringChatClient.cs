@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using Hearth.Contracts;
 using Hearth.Ledger.Budgets;
 using Hearth.Ledger.Entries;
 using Hearth.Ledger.Metering;
@@ -31,12 +32,13 @@ public sealed record MeteringChatClientOptions
 /// Meters every call of the inner client and appends its entry to the ledger before the call completes.
 /// </summary>
 /// <remarks>
-/// <para>Request context comes from <see cref="ChatOptions.AdditionalProperties"/> keys <see cref="TenantKey"/>,
-/// <see cref="ApiKeyIdKey"/>, <see cref="RouteKey"/>, <see cref="BackendKey"/>, <see cref="ModelVersionKey"/>, and the
-/// routing decision from <see cref="ReasonKey"/> / <see cref="PolicyKey"/> — in the options (set before the call) or in the
-/// response's (or a streamed update's) AdditionalProperties. On a stream, an update is read again when the consumer asks
-/// for the next one, so a stage above that tags the update it was handed (as a router does) is seen too. The entry's route
-/// is only ever taken from the options: a response's <c>hearth.route</c> is a router's backend name, not the ledger's route.</para>
+/// <para>Request context comes from the typed request context (<see cref="RequestContext"/>): the options'
+/// <see cref="RequestFacts"/> (tenant, API key id) and <see cref="ServingModel"/> (route, backend, model version), and the
+/// routing decision's reason and policy from a <see cref="RoutingOutcome"/> — in the options (set before the call) or on the
+/// response (or a streamed update). On a stream, an update is read again when the consumer asks for the next one, so a stage
+/// above that tags the update it was handed (as a router does) is seen too. The entry's route is only ever taken from the
+/// options' serving model: a response's routing outcome names the router's backend, not the ledger's route. A policy is
+/// recorded only with a reason (a request some router decided), never from the request facts' asked-for policy.</para>
 /// <para>The entry id is chosen when the call starts. The appended entry is exposed (a) in
 /// <see cref="ChatResponse.AdditionalProperties"/> under <see cref="EntryKey"/> (plus <c>x-hearth-entry-id</c> and the four
 /// figure headers), (b) for streaming, on the first update (<c>x-hearth-entry-id</c> and, when known in advance,
@@ -52,18 +54,6 @@ public sealed record MeteringChatClientOptions
 /// </remarks>
 public sealed class MeteringChatClient : DelegatingChatClient
 {
-    public const string TenantKey = "hearth.tenant";
-    public const string ApiKeyIdKey = "hearth.api_key_id";
-    public const string RouteKey = "hearth.route";
-    public const string BackendKey = "hearth.backend";
-    public const string ModelVersionKey = "hearth.model_version";
-
-    /// <summary>The router's explanation of its decision (the same key as <c>Hearth.Routing.RoutingKeys.Reason</c>).</summary>
-    public const string ReasonKey = "hearth.reason";
-
-    /// <summary>The routing policy (the same key as <c>Hearth.Routing.RoutingKeys.Policy</c>).</summary>
-    public const string PolicyKey = "hearth.policy";
-
     /// <summary>
     /// <see cref="UsageDetails.AdditionalCounts"/> key under which a local engine reports the request's own CPU time in
     /// microseconds; when present, the entry's CpuSeconds is that figure (<see cref="RequestScope.ReportCpuSeconds"/>).
@@ -94,7 +84,7 @@ public sealed class MeteringChatClient : DelegatingChatClient
 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        using var call = MeteredCall.Begin(_meter, _ledger, _options, options?.AdditionalProperties, options?.ModelId);
+        using var call = MeteredCall.Begin(_meter, _ledger, _options, options.GetRequestFacts(), options.GetServingModel(), options.GetRoutingOutcome(), options?.ModelId);
         ChatResponse response;
         try
         {
@@ -105,7 +95,7 @@ public sealed class MeteringChatClient : DelegatingChatClient
             await call.AbortAsync(MeteredCall.OutcomeOf(ex, cancellationToken), ex).ConfigureAwait(false);
             throw;
         }
-        call.Observe(response.AdditionalProperties);
+        call.Observe(response.GetRoutingOutcome());
         call.ModelId = response.ModelId;
         call.ReportEngineCpu(response.Usage);
         var entry = await call.CompleteAsync(response.Usage?.InputTokenCount ?? 0, response.Usage?.OutputTokenCount ?? 0, RequestOutcome.Ok, cancellationToken)
@@ -117,7 +107,7 @@ public sealed class MeteringChatClient : DelegatingChatClient
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var call = MeteredCall.Begin(_meter, _ledger, _options, options?.AdditionalProperties, options?.ModelId);
+        using var call = MeteredCall.Begin(_meter, _ledger, _options, options.GetRequestFacts(), options.GetServingModel(), options.GetRoutingOutcome(), options?.ModelId);
         UsageDetails? usage = null;
         var ended = false;
         var e = base.GetStreamingResponseAsync(messages, Observed(call, options), cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -156,7 +146,7 @@ public sealed class MeteringChatClient : DelegatingChatClient
                 {
                     call.ContentUpdates++;
                 }
-                call.Observe(update.AdditionalProperties);
+                call.Observe(update.GetRoutingOutcome());
                 if (first)
                 {
                     call.AttachStart(update.AdditionalProperties ??= []);
@@ -164,7 +154,7 @@ public sealed class MeteringChatClient : DelegatingChatClient
                 }
                 yield return update;
                 // A stage above may have tagged the update it was handed (a router's decision).
-                call.Observe(update.AdditionalProperties);
+                call.Observe(update.GetRoutingOutcome());
             }
             ended = true;
             call.ReportEngineCpu(usage);

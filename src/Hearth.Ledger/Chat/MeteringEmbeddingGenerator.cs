@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using Hearth.Ledger.Entries;
 using Hearth.Ledger.Metering;
 using Hearth.Ledger.Store;
@@ -37,7 +38,7 @@ public sealed class MeteringEmbeddingGenerator<TInput, TEmbedding> : DelegatingE
     public override async Task<GeneratedEmbeddings<TEmbedding>> GenerateAsync(IEnumerable<TInput> values, EmbeddingGenerationOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        using var call = MeteredCall.Begin(_meter, _ledger, _options, options?.AdditionalProperties, options?.ModelId);
+        using var call = MeteredCall.Begin(_meter, _ledger, _options, options.GetRequestFacts(), options.GetServingModel(), null, options?.ModelId);
         GeneratedEmbeddings<TEmbedding> result;
         try
         {

@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
@@ -5,12 +6,12 @@ namespace Hearth.Routing.Cascade;
 
 /// <summary>
 /// A cascade as an <see cref="IChatClient"/>: the small client answers first; <see cref="CascadeVerifier"/> accepts that
-/// answer or the original request is re-sent to the large client. The response carries <see cref="RoutingKeys.Route"/>
-/// and <see cref="RoutingKeys.Reason"/>.
+/// answer or the original request is re-sent to the large client. The response carries a <see cref="RoutingOutcome"/>
+/// (route and reason).
 /// Streaming: buffered until verified — nothing is streamed before the verdict, then the chosen answer is replayed as
 /// updates with route and reason on the first one (the cascade never falls back mid-stream). The first-line call asks for
 /// token log-probabilities when the verifier has an <see cref="ILogProbSource"/>; they are removed again unless the caller
-/// asked. The escalated call's options carry the verdict under <see cref="RoutingKeys.Reason"/>. Does not own (or dispose) the inner clients. Thread-safe if they are.
+/// asked. The escalated call's options carry the verdict as their routing outcome's reason. Does not own (or dispose) the inner clients. Thread-safe if they are.
 /// </summary>
 public sealed class CascadeChatClient : IChatClient
 {
@@ -27,7 +28,7 @@ public sealed class CascadeChatClient : IChatClient
     /// <param name="smallName">Backend name reported in the route.</param>
     /// <param name="largeName">Backend name reported in the route.</param>
     /// <param name="largeFailure">When set, an escalation that fails with an exception it describes (an availability failure
-    /// of a remote large tier) keeps the small answer, marked <see cref="RoutingKeys.Degraded"/>; other exceptions propagate.</param>
+    /// of a remote large tier) keeps the small answer, its routing outcome marked degraded; other exceptions propagate.</param>
     public CascadeChatClient(IChatClient small, IChatClient? large, CascadeVerifier verifier, string smallName = "small", string largeName = "large",
         Func<Exception, string?>? largeFailure = null)
     {
@@ -56,7 +57,7 @@ public sealed class CascadeChatClient : IChatClient
         }
         var reason = "cascade: escalated (" + verdict.Reason + ")";
         var escalated = options?.Clone() ?? new ChatOptions();
-        (escalated.AdditionalProperties ??= [])[RoutingKeys.Reason] = reason;
+        escalated.SetRoutingOutcome((escalated.GetRoutingOutcome() ?? new RoutingOutcome(null, reason)) with { Reason = reason });
         string? failed = null;
         try
         {
@@ -65,9 +66,7 @@ public sealed class CascadeChatClient : IChatClient
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && (failed = _largeFailure?.Invoke(e)) is not null)
         {
-            var kept = Tag(first, _smallName, $"{reason}; degraded: '{_largeName}' unavailable ({failed}): small answer kept");
-            kept.AdditionalProperties![RoutingKeys.Degraded] = true;
-            return kept;
+            return Tag(first, _smallName, $"{reason}; degraded: '{_largeName}' unavailable ({failed}): small answer kept", degraded: true);
         }
     }
 
@@ -91,11 +90,9 @@ public sealed class CascadeChatClient : IChatClient
         // The inner clients are owned by whoever built the cascade.
     }
 
-    internal static ChatResponse Tag(ChatResponse response, string route, string reason)
+    internal static ChatResponse Tag(ChatResponse response, string route, string reason, bool degraded = false)
     {
-        response.AdditionalProperties ??= [];
-        response.AdditionalProperties[RoutingKeys.Route] = route;
-        response.AdditionalProperties[RoutingKeys.Reason] = reason;
+        response.SetRoutingOutcome(new RoutingOutcome(route, reason, degraded, response.GetRoutingOutcome()?.Policy));
         return response;
     }
 }

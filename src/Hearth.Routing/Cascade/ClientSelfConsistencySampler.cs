@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using System.Globalization;
 using Microsoft.Extensions.AI;
 
@@ -42,7 +43,8 @@ public sealed class ClientSelfConsistencySampler : ISelfConsistencySampler
             {
                 p.Remove(key);
             }
-            p[RoutingKeys.Reason] = string.Create(CultureInfo.InvariantCulture, $"cascade: self-consistency sample {i + 1} of {count}");
+            var why = string.Create(CultureInfo.InvariantCulture, $"cascade: self-consistency sample {i + 1} of {count}");
+            o.SetRoutingOutcome((o.GetRoutingOutcome() ?? new RoutingOutcome(null, why)) with { Reason = why });
             tasks[i] = _client.GetResponseAsync(messages, o, cancellationToken);
         }
         var responses = await Task.WhenAll(tasks).ConfigureAwait(false);

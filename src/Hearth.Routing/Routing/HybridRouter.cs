@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Hearth.Routing.Carbon;
@@ -11,11 +12,11 @@ using Microsoft.Extensions.AI;
 namespace Hearth.Routing.Routing;
 
 /// <summary>
-/// The router as an <see cref="IChatClient"/>: resolves the policy (request <see cref="RoutingKeys.Policy"/>, else the
-/// API key's, else the default; bare <c>fixed</c> means the <see cref="RoutingKeys.RequestedModel"/>), detects sensitive
+/// The router as an <see cref="IChatClient"/>: resolves the policy (the request facts' policy, else the
+/// API key's, else the default; bare <c>fixed</c> means the requested model of the request facts), detects sensitive
 /// data in the messages and in the option text that leaves the node, chooses a backend, enforces residency, calls it with
-/// the reason in the options, and tags the response (streaming: the first update) with <see cref="RoutingKeys.Route"/> and
-/// <see cref="RoutingKeys.Reason"/>.
+/// the reason in the options, and tags the response (streaming: the first update) with its <see cref="RoutingOutcome"/>
+/// (backend, reason, policy).
 /// Residency: a confidential request (declared, or holding sensitive data) is never sent to a remote backend — it is
 /// answered by the largest local backend, redacted first (<see cref="ResidencyMode.RedactAndEscalate"/>, detected data
 /// only), or refused with <see cref="ResidencyRefusedException"/>. Every remote backend is also wrapped in a
@@ -25,7 +26,7 @@ namespace Hearth.Routing.Routing;
 /// which pins it) and that backend fails before its first token with an availability failure (the
 /// <c>backendFailure</c> classifier, <see cref="BackendFailure.Default"/> unless the host gives one: connection refused,
 /// 5xx, timeout, open circuit), the largest local backend answers instead; the response (streaming: its first update)
-/// carries <see cref="RoutingKeys.Degraded"/> = true and a reason naming the failed backend and why. A local answer never
+/// carries a routing outcome with Degraded = true and a reason naming the failed backend and why. A local answer never
 /// breaks residency. A failure after the first token is passed on (never a second answer mid-stream), and so are errors
 /// that are the caller's answer (rejected request, rate limit, budget, residency refusal) or come with no local backend.
 /// A cascade whose escalation to a remote tier fails keeps the small answer, marked the same way.
@@ -33,6 +34,9 @@ namespace Hearth.Routing.Routing;
 /// </summary>
 public sealed class HybridRouter : IChatClient
 {
+    /// <summary>The model id that asks the router to choose (<c>model: "hearth/auto"</c>).</summary>
+    public const string AutoModel = "hearth/auto";
+
     private readonly RoutingOptions _options;
     private readonly Dictionary<string, IChatClient> _clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly RouterModel? _predictive;
@@ -118,12 +122,9 @@ public sealed class HybridRouter : IChatClient
         {
             return response;
         }
-        response.AdditionalProperties ??= [];
         if (!plan.IsCascade)
         {
-            response.AdditionalProperties[RoutingKeys.Route] = plan.Decision.Backend;
-            response.AdditionalProperties[RoutingKeys.Reason] = plan.Decision.Reason;
-            response.AdditionalProperties[RoutingKeys.Policy] = plan.Decision.Policy;
+            response.SetRoutingOutcome(Outcome(plan.Decision, response.GetRoutingOutcome()));
         }
         else
         {
@@ -134,11 +135,17 @@ public sealed class HybridRouter : IChatClient
 
     private static void TagCascade(ChatResponse response, Plan plan)
     {
-        var props = response.AdditionalProperties ??= [];
-        props[RoutingKeys.Policy] = plan.Decision.Policy;
-        var inner = props.TryGetValue(RoutingKeys.Reason, out var r) ? r as string : null;
-        props[RoutingKeys.Reason] = inner is null ? plan.Decision.Reason : plan.Decision.Reason + "; " + inner;
+        var inner = response.GetRoutingOutcome();
+        response.SetRoutingOutcome(new RoutingOutcome(
+            inner?.Backend,
+            inner is null ? plan.Decision.Reason : plan.Decision.Reason + "; " + inner.Reason,
+            inner?.Degraded ?? false,
+            plan.Decision.Policy));
     }
+
+    /// <summary>The decision as reported on a response or update; a degraded flag the backend reported is kept.</summary>
+    private static RoutingOutcome Outcome(RouteDecision decision, RoutingOutcome? reported) =>
+        new(decision.Backend, decision.Reason, reported?.Degraded ?? false, decision.Policy);
 
     /// <summary>
     /// The options sent to the chosen backend: the decision travels with them (for the ledger entry's reason and policy —
@@ -148,9 +155,7 @@ public sealed class HybridRouter : IChatClient
     private static ChatOptions WithDecision(ChatOptions? options, RouteDecision decision, string? reason = null)
     {
         var o = options?.Clone() ?? new ChatOptions();
-        var p = o.AdditionalProperties ??= [];
-        p[RoutingKeys.Reason] = reason ?? decision.Reason;
-        p[RoutingKeys.Policy] = decision.Policy;
+        o.SetRoutingOutcome(new RoutingOutcome(null, reason ?? decision.Reason, Policy: decision.Policy));
         return o;
     }
 
@@ -197,7 +202,7 @@ public sealed class HybridRouter : IChatClient
                 {
                     if (first)
                     {
-                        TagFailover(u.AdditionalProperties ??= [], plan, failover);
+                        u.SetRoutingOutcome(Failover(plan, failover));
                         first = false;
                     }
                     yield return u;
@@ -209,10 +214,7 @@ public sealed class HybridRouter : IChatClient
                 yield break;
             }
             var update = updates.Current;
-            update.AdditionalProperties ??= [];
-            update.AdditionalProperties[RoutingKeys.Route] = plan.Decision.Backend;
-            update.AdditionalProperties[RoutingKeys.Reason] = plan.Decision.Reason;
-            update.AdditionalProperties[RoutingKeys.Policy] = plan.Decision.Policy;
+            update.SetRoutingOutcome(Outcome(plan.Decision, update.GetRoutingOutcome()));
             yield return update;
             while (await updates.MoveNextAsync().ConfigureAwait(false))
             {
@@ -240,7 +242,7 @@ public sealed class HybridRouter : IChatClient
         {
             Interlocked.Increment(ref _failovers);
             var response = await _clients[plan.FailoverTo!.Name].GetResponseAsync(list, WithDecision(options, plan.Decision, failover), cancellationToken).ConfigureAwait(false);
-            TagFailover(response.AdditionalProperties ??= [], plan, failover);
+            response.SetRoutingOutcome(Failover(plan, failover));
             return (response, true);
         }
     }
@@ -258,13 +260,7 @@ public sealed class HybridRouter : IChatClient
             : $"{plan.Decision.Reason}; degraded: '{plan.Remote}' unavailable ({why}): answered by local '{plan.FailoverTo.Name}'";
     }
 
-    private static void TagFailover(AdditionalPropertiesDictionary props, Plan plan, string reason)
-    {
-        props[RoutingKeys.Route] = plan.FailoverTo!.Name;
-        props[RoutingKeys.Reason] = reason;
-        props[RoutingKeys.Policy] = plan.Decision.Policy;
-        props[RoutingKeys.Degraded] = true;
-    }
+    private static RoutingOutcome Failover(Plan plan, string reason) => new(plan.FailoverTo!.Name, reason, Degraded: true, plan.Decision.Policy);
 
     /// <inheritdoc/>
     public object? GetService(Type serviceType, object? serviceKey = null) =>
@@ -284,10 +280,10 @@ public sealed class HybridRouter : IChatClient
 
     private async Task<Plan> PlanAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
-        var props = options?.AdditionalProperties;
-        var apiKey = props?.TryGetValue(RoutingKeys.ApiKey, out var k) == true ? k as string : null;
-        var requested = props?.TryGetValue(RoutingKeys.Policy, out var p) == true ? p as string : null;
-        var named = props?.TryGetValue(RoutingKeys.RequestedModel, out var nm) == true ? nm as string : null;
+        var facts = options.GetRequestFacts();
+        var apiKey = facts.ApiKeyId;
+        var requested = facts.Policy;
+        var named = facts.RequestedModel;
         var policyText = !string.IsNullOrWhiteSpace(requested) ? requested
             : apiKey is not null && _options.ApiKeyPolicies.TryGetValue(apiKey, out var kp) ? kp
             : _options.DefaultPolicy;

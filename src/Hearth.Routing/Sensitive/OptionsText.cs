@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using System.Text;
 using Microsoft.Extensions.AI;
 
@@ -25,7 +26,7 @@ internal static class OptionsText
         {
             sb.Append(stop).Append('\n');
         }
-        if (options.AdditionalProperties?.TryGetValue(RoutingKeys.User, out var user) == true && user is string u)
+        if (options.GetRequestFacts().EndUser is { } u)
         {
             sb.Append(u).Append('\n');
         }

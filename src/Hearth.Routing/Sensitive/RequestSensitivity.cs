@@ -1,9 +1,10 @@
+using Hearth.Contracts;
 using Microsoft.Extensions.AI;
 
 namespace Hearth.Routing.Sensitive;
 
 /// <summary>
-/// What makes one request confidential: declared (the <see cref="RoutingKeys.Confidential"/> flag or an API key in the
+/// What makes one request confidential: declared (the confidential flag of the request facts or an API key in the
 /// confidential list) and/or the kinds of sensitive data found in its messages and in the option text that leaves the node.
 /// </summary>
 /// <param name="Declared">Declared confidential by header or API key.</param>
@@ -22,9 +23,9 @@ internal sealed record RequestSensitivity(bool Declared, IReadOnlyCollection<Sen
 
     public static RequestSensitivity Assess(IReadOnlyList<ChatMessage> messages, ChatOptions? options, SensitiveDataDetector detector, IReadOnlySet<string> confidentialApiKeys)
     {
-        var props = options?.AdditionalProperties;
-        var apiKey = props?.TryGetValue(RoutingKeys.ApiKey, out var k) == true ? k as string : null;
-        var declared = (props?.TryGetValue(RoutingKeys.Confidential, out var c) == true && c is true)
+        var facts = options.GetRequestFacts();
+        var apiKey = facts.ApiKeyId;
+        var declared = facts.Confidential == true
             || (apiKey is not null && confidentialApiKeys.Contains(apiKey));
         var kinds = new SortedSet<SensitiveKind>();
         foreach (var m in messages)

@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using System.Runtime.CompilerServices;
 using Hearth.Routing.Policies;
 using Hearth.Routing.Routing;
@@ -12,7 +13,7 @@ public sealed record LocalBackend(string Name, IChatClient Client);
 
 /// <summary>
 /// Residency in front of ONE remote backend, whoever calls it (a named model, <c>/v1/completions</c>, the Ollama API or the
-/// router): a confidential request — declared by the <see cref="RoutingKeys.Confidential"/> flag or a confidential API key,
+/// router): a confidential request — declared by the confidential flag of the request facts or a confidential API key,
 /// or holding sensitive data in its messages or in the option text that leaves the node — is never sent as is.
 /// <list type="bullet">
 /// <item><see cref="ResidencyMode.KeepLocal"/>: answered by the local fallback instead; refused with
@@ -21,8 +22,8 @@ public sealed record LocalBackend(string Name, IChatClient Client);
 /// by placeholders, sent, and restored in the answer; declared requests, and data in tools, schemas or stop sequences, are
 /// handled as <see cref="ResidencyMode.KeepLocal"/>.</item>
 /// </list>
-/// When it acts, the response (or, streaming, the first update) carries <see cref="RoutingKeys.Route"/> and
-/// <see cref="RoutingKeys.Reason"/>, and the reason is passed down in the options under <see cref="RoutingKeys.Reason"/>.
+/// When it acts, the response (or, streaming, the first update) carries its <see cref="RoutingOutcome"/> (route and reason), and the reason is passed down in the options'
+/// routing outcome.
 /// Clean requests pass through untouched. Does not own the clients. Thread-safe if they are.
 /// </summary>
 public sealed class ResidencyChatClient : DelegatingChatClient
@@ -60,7 +61,7 @@ public sealed class ResidencyChatClient : DelegatingChatClient
             return await base.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
         }
         var response = await plan.Value.Client.GetResponseAsync(list, plan.Value.Options, cancellationToken).ConfigureAwait(false);
-        Tag(response.AdditionalProperties ??= [], plan.Value);
+        response.SetRoutingOutcome(Outcome(plan.Value, response.GetRoutingOutcome()));
         return response;
     }
 
@@ -83,7 +84,7 @@ public sealed class ResidencyChatClient : DelegatingChatClient
         {
             if (first)
             {
-                Tag(u.AdditionalProperties ??= [], plan.Value);
+                u.SetRoutingOutcome(Outcome(plan.Value, u.GetRoutingOutcome()));
                 first = false;
             }
             yield return u;
@@ -123,13 +124,10 @@ public sealed class ResidencyChatClient : DelegatingChatClient
         {
             o.ModelId = modelId;
         }
-        (o.AdditionalProperties ??= [])[RoutingKeys.Reason] = reason;
+        o.SetRoutingOutcome((o.GetRoutingOutcome() ?? new RoutingOutcome(null, reason)) with { Reason = reason });
         return o;
     }
 
-    private static void Tag(AdditionalPropertiesDictionary props, Decision d)
-    {
-        props[RoutingKeys.Route] = d.Route;
-        props[RoutingKeys.Reason] = d.Reason;
-    }
+    /// <summary>The residency decision; a policy or degraded flag the answering backend reported is kept.</summary>
+    private static RoutingOutcome Outcome(Decision d, RoutingOutcome? reported) => new(d.Route, d.Reason, reported?.Degraded ?? false, reported?.Policy);
 }

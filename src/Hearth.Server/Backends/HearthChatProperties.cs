@@ -6,12 +6,6 @@ namespace Hearth.Server.Backends;
 /// </summary>
 public static class HearthChatProperties
 {
-    /// <summary>string: the tenant of the API key that made the request (absent when auth is off).</summary>
-    public const string Tenant = "hearth.tenant";
-
-    /// <summary>string: OpenAI's <c>user</c> field.</summary>
-    public const string User = "hearth.user";
-
     /// <summary>bool: return log-probabilities of the chosen tokens.</summary>
     public const string Logprobs = "hearth.logprobs";
 

@@ -25,6 +25,7 @@ internal static class ErrorMapping
         RequestErrorKind.NotFound => (404, "invalid_request_error"),
         RequestErrorKind.Unprocessable => (422, "invalid_request_error"),
         RequestErrorKind.Forbidden => (403, "permission_error"),
+        RequestErrorKind.Refused => (403, "invalid_request_error"),
         RequestErrorKind.QuotaExceeded => (429, "insufficient_quota"),
         RequestErrorKind.RateLimited => (429, "rate_limit_error"),
         RequestErrorKind.NotImplemented => (501, "server_error"),

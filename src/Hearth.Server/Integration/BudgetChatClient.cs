@@ -1,7 +1,6 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Hearth.Ledger.Budgets;
-using Hearth.Ledger.Chat;
+using Hearth.Contracts;
 using Hearth.Server.Backends;
 using Hearth.Server.Errors;
 using Microsoft.Extensions.AI;
@@ -49,9 +48,8 @@ internal sealed class BudgetChatClient(IChatClient inner, ModelDescriptor model,
     /// <summary>Null client: go on as asked. Otherwise the local client to downgrade to and the options for it.</summary>
     private (IChatClient? Client, ChatOptions? Options) Choose(ChatOptions? options)
     {
-        var tenant = Get(options?.AdditionalProperties, MeteringChatClient.TenantKey);
-        var keyId = Get(options?.AdditionalProperties, MeteringChatClient.ApiKeyIdKey);
-        var decision = budgets.Check(tenant, keyId);
+        var facts = options.GetRequestFacts();
+        var decision = budgets.Check(facts.Tenant ?? "", facts.ApiKeyId ?? "");
         switch (decision.Outcome)
         {
             case BudgetOutcome.Allow:
@@ -72,8 +70,4 @@ internal sealed class BudgetChatClient(IChatClient inner, ModelDescriptor model,
 
     internal static ApiException Exhausted(string? message) =>
         new(429, "insufficient_quota", message ?? "A carbon budget is exhausted.", null, "budget_exceeded");
-
-    internal static string Get(AdditionalPropertiesDictionary? p, string key) =>
-        p is not null && p.TryGetValue(key, out var v) && v is not null
-            ? Convert.ToString(v, CultureInfo.InvariantCulture) ?? "" : "";
 }

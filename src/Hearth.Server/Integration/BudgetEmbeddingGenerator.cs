@@ -1,5 +1,5 @@
 using Hearth.Ledger.Budgets;
-using Hearth.Ledger.Chat;
+using Hearth.Contracts;
 using Hearth.Server.Backends;
 using Microsoft.Extensions.AI;
 
@@ -17,8 +17,8 @@ internal sealed class BudgetEmbeddingGenerator(IEmbeddingGenerator<string, Embed
     public override Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        var p = options?.AdditionalProperties;
-        var decision = budgets.Check(BudgetChatClient.Get(p, MeteringChatClient.TenantKey), BudgetChatClient.Get(p, MeteringChatClient.ApiKeyIdKey));
+        var facts = options.GetRequestFacts();
+        var decision = budgets.Check(facts.Tenant ?? "", facts.ApiKeyId ?? "");
         switch (decision.Outcome)
         {
             case BudgetOutcome.Refuse:

@@ -1,4 +1,4 @@
-using Hearth.Routing;
+
 using Hearth.Server.Backends;
 using Hearth.Server.Http;
 using Microsoft.AspNetCore.Http;
@@ -9,7 +9,7 @@ namespace Hearth.Server.Integration;
 /// <summary>The client that serves a request, the model the response names, and the model to record as named (routed requests).</summary>
 /// <param name="Client">The router (with decision headers) or the model's own pipeline.</param>
 /// <param name="Model">The model reported in the response (<c>hearth/auto</c> or the named model).</param>
-/// <param name="RequestedModel">Set when a named model is routed anyway: the router sees it under <see cref="RoutingKeys.RequestedModel"/>.</param>
+/// <param name="RequestedModel">Set when a named model is routed anyway: the router sees it as the request facts' requested model.</param>
 internal sealed record ResolvedChat(IChatClient Client, ModelDescriptor Model, string? RequestedModel);
 
 /// <summary>
@@ -17,7 +17,7 @@ internal sealed record ResolvedChat(IChatClient Client, ModelDescriptor Model, s
 /// <list type="bullet">
 /// <item><c>hearth/auto</c> → the router;</item>
 /// <item>any other model with an <c>x-hearth-policy</c> header, or from an API key that has a policy in
-/// <c>Routing:ApiKeyPolicies</c> → the router too, with the named model passed as <see cref="RoutingKeys.RequestedModel"/>:
+/// <c>Routing:ApiKeyPolicies</c> → the router too, with the named model passed as the request facts' requested model:
 /// policy <c>fixed</c> (bare) serves it, every other policy chooses by itself and the reason says the named model was ignored;</item>
 /// <item>otherwise → the named model's own pipeline (where residency still applies to upstream models).</item>
 /// </list>

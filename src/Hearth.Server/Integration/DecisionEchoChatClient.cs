@@ -1,14 +1,14 @@
 using System.Runtime.CompilerServices;
-using Hearth.Routing;
+using Hearth.Contracts;
 using Microsoft.Extensions.AI;
 
 namespace Hearth.Server.Integration;
 
 /// <summary>
 /// The innermost stage of every model: a routing or residency decision made above the ledger travels down in
-/// <c>ChatOptions.AdditionalProperties["hearth.reason"]</c>; this copies it onto the backend's response (or its first
-/// streaming update) under the same key, unless the backend set one, so the metering stage above sees the reason of the
-/// call it meters.
+/// the options' <see cref="RoutingOutcome"/>; this copies its reason (and policy) onto the backend's response (or its first
+/// streaming update), unless the backend set an outcome itself, so the metering stage above sees the reason of the call
+/// it meters.
 /// </summary>
 internal sealed class DecisionEchoChatClient(IChatClient inner) : DelegatingChatClient(inner)
 {
@@ -17,7 +17,10 @@ internal sealed class DecisionEchoChatClient(IChatClient inner) : DelegatingChat
         var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         if (Reason(options) is { } reason)
         {
-            (response.AdditionalProperties ??= []).TryAdd(RoutingKeys.Reason, reason);
+            if (response.GetRoutingOutcome() is null)
+            {
+                response.SetRoutingOutcome(reason);
+            }
         }
         return response;
     }
@@ -30,13 +33,17 @@ internal sealed class DecisionEchoChatClient(IChatClient inner) : DelegatingChat
         {
             if (reason is not null)
             {
-                (u.AdditionalProperties ??= []).TryAdd(RoutingKeys.Reason, reason);
+                if (u.GetRoutingOutcome() is null)
+                {
+                    u.SetRoutingOutcome(reason);
+                }
                 reason = null;
             }
             yield return u;
         }
     }
 
-    private static string? Reason(ChatOptions? options) =>
-        options?.AdditionalProperties?.TryGetValue(RoutingKeys.Reason, out var r) == true ? r as string : null;
+    /// <summary>The decision to echo: only its reason and policy (its backend, if any, named the router's choice above).</summary>
+    private static RoutingOutcome? Reason(ChatOptions? options) =>
+        options.GetRoutingOutcome() is { } o ? new RoutingOutcome(null, o.Reason, Policy: o.Policy) : null;
 }

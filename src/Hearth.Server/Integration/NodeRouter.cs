@@ -53,7 +53,7 @@ public sealed class NodeRouter
     }
 
     /// <summary>The model id that selects the router.</summary>
-    public const string AutoModel = RoutingKeys.AutoModel;
+    public const string AutoModel = Hearth.Routing.Routing.HybridRouter.AutoModel;
 
     /// <summary>True when <c>hearth/auto</c> can serve (a <c>Routing</c> section, or at least one local model).</summary>
     public bool IsAvailable => _configured is not null || _catalog.LocalModels().Any();

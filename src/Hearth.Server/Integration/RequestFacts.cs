@@ -1,18 +1,15 @@
-using Hearth.Ledger.Chat;
-using Hearth.Routing;
-using Hearth.Server.Backends;
+using Hearth.Contracts;
 using Hearth.Server.Errors;
-using Hearth.Server.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 
 namespace Hearth.Server.Integration;
 
 /// <summary>
-/// Copies what the HTTP edge knows about a request into <see cref="ChatOptions.AdditionalProperties"/> for the ledger and the
-/// router: tenant and key id (from the verified API key), <c>x-hearth-policy</c> → <c>hearth.policy</c>,
-/// <c>x-hearth-confidential: true</c> → <c>hearth.confidential</c>, and for a named model that is routed anyway
-/// (<see cref="ChatClientResolver"/>) the model → <c>hearth.requested_model</c>.
+/// Writes what the HTTP edge knows about a request into its typed <see cref="Contracts.RequestFacts"/> for the ledger, budgets
+/// and the router: tenant and key id (from the verified API key), <c>x-hearth-policy</c> → policy,
+/// <c>x-hearth-confidential: true</c> → confidential, and for a named model that is routed anyway
+/// (<see cref="ChatClientResolver"/>) the model → requested model. Facts the request mapping already set (the end user) are kept.
 /// </summary>
 internal static class RequestFacts
 {
@@ -21,43 +18,49 @@ internal static class RequestFacts
 
     public static void Apply(HttpContext context, ChatOptions options, ResolvedChat? resolved = null)
     {
-        var p = options.AdditionalProperties ??= [];
+        ArgumentNullException.ThrowIfNull(options);
+        var facts = Identity(context, options.GetRequestFacts());
         if (resolved?.RequestedModel is { } named)
         {
-            p[RoutingKeys.RequestedModel] = named;
-        }
-        ApplyIdentity(context, p);
-        if (p.TryGetValue(MeteringChatClient.ApiKeyIdKey, out var id) && id is string keyId)
-        {
-            p[RoutingKeys.ApiKey] = keyId;
+            facts = facts with { RequestedModel = named };
         }
         var headers = context.Request.Headers;
         if (headers.TryGetValue(PolicyHeader, out var policy) && policy.ToString().Trim() is { Length: > 0 } name)
         {
-            p[RoutingKeys.Policy] = name;
+            facts = facts with { Policy = name };
         }
         if (headers.TryGetValue(ConfidentialHeader, out var confidential))
         {
-            p[RoutingKeys.Confidential] = confidential.ToString().Trim().ToLowerInvariant() switch
+            facts = facts with
             {
-                "true" or "1" or "yes" => true,
-                "false" or "0" or "no" or "" => false,
-                var other => throw ApiException.InvalidParameter(ConfidentialHeader, $"Header '{ConfidentialHeader}' is '{other}'; use true or false."),
+                Confidential = confidential.ToString().Trim().ToLowerInvariant() switch
+                {
+                    "true" or "1" or "yes" => true,
+                    "false" or "0" or "no" or "" => false,
+                    var other => throw ApiException.InvalidParameter(ConfidentialHeader, $"Header '{ConfidentialHeader}' is '{other}'; use true or false."),
+                },
             };
         }
+        options.SetRequestFacts(facts);
     }
 
-    /// <summary>The ledger's request facts only (tenant and key id), e.g. for embeddings, which are not routed.</summary>
-    public static void ApplyIdentity(HttpContext context, AdditionalPropertiesDictionary p)
+    /// <summary>The ledger's request facts only (tenant and key id), for embeddings, which are not routed.</summary>
+    public static void ApplyIdentity(HttpContext context, EmbeddingGenerationOptions options)
     {
-        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(options);
+        options.SetRequestFacts(Identity(context, options.GetRequestFacts()));
+    }
+
+    private static Contracts.RequestFacts Identity(HttpContext context, Contracts.RequestFacts facts)
+    {
         if (context.Items.TryGetValue(Auth.HearthAuth.TenantItem, out var tenant) && tenant is string t)
         {
-            p[HearthChatProperties.Tenant] = t;
+            facts = facts with { Tenant = t };
         }
         if (context.Items.TryGetValue(Auth.HearthAuth.KeyIdItem, out var key) && key is string id)
         {
-            p[MeteringChatClient.ApiKeyIdKey] = id;
+            facts = facts with { ApiKeyId = id };
         }
+        return facts;
     }
 }

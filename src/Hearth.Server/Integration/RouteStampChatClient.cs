@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Hearth.Ledger.Chat;
+using Hearth.Contracts;
 using Hearth.Server.Backends;
 using Microsoft.Extensions.AI;
 
@@ -7,7 +7,7 @@ namespace Hearth.Server.Integration;
 
 /// <summary>
 /// Sits between budget and metering: records which model actually served the request as the ledger entry's route
-/// (<c>hearth.route</c> = model id) and backend (<c>local</c> or <c>upstream:NAME</c>), and the model id the backend expects.
+/// (the <see cref="ServingModel"/>'s model id) and backend (<c>local</c> or <c>upstream:NAME</c>), and the model id the backend expects.
 /// </summary>
 internal sealed class RouteStampChatClient(IChatClient inner, ModelDescriptor model) : DelegatingChatClient(inner)
 {
@@ -29,9 +29,7 @@ internal sealed class RouteStampChatClient(IChatClient inner, ModelDescriptor mo
     {
         var stamped = options?.Clone() ?? new ChatOptions();
         stamped.ModelId = model.RemoteId ?? model.Id;
-        var p = stamped.AdditionalProperties ??= [];
-        p[MeteringChatClient.RouteKey] = model.Id;
-        p[MeteringChatClient.BackendKey] = BackendName(model);
+        stamped.SetServingModel(new ServingModel(model.Id, BackendName(model)));
         return stamped;
     }
 }

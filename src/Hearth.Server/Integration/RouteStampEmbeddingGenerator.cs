@@ -1,4 +1,4 @@
-using Hearth.Ledger.Chat;
+using Hearth.Contracts;
 using Hearth.Server.Backends;
 using Microsoft.Extensions.AI;
 
@@ -16,9 +16,7 @@ internal sealed class RouteStampEmbeddingGenerator(IEmbeddingGenerator<string, E
     {
         var stamped = options?.Clone() ?? new EmbeddingGenerationOptions();
         stamped.ModelId = model.RemoteId ?? model.Id;
-        var p = stamped.AdditionalProperties ??= [];
-        p[MeteringChatClient.RouteKey] = model.Id;
-        p[MeteringChatClient.BackendKey] = RouteStampChatClient.BackendName(model);
+        stamped.SetServingModel(new ServingModel(model.Id, RouteStampChatClient.BackendName(model)));
         return base.GenerateAsync(values, stamped, cancellationToken);
     }
 }

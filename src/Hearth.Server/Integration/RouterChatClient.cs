@@ -1,13 +1,13 @@
 using System.Runtime.CompilerServices;
-using Hearth.Routing;
+using Hearth.Contracts;
 using Microsoft.Extensions.AI;
 
 namespace Hearth.Server.Integration;
 
 /// <summary>
-/// Wraps the <see cref="Hearth.Routing.Routing.HybridRouter"/>: copies its decision (<c>hearth.route</c>, <c>hearth.reason</c>)
-/// to the <c>x-hearth-route</c> / <c>x-hearth-reason</c> response headers (non-ASCII characters become <c>?</c>, as headers must be ASCII),
-/// and a failover to a local model (<c>hearth.degraded</c>) to <c>x-hearth-degraded: true</c>.
+/// Wraps the <see cref="Hearth.Routing.Routing.HybridRouter"/>: copies its decision (the <see cref="RoutingOutcome"/>'s backend
+/// and reason) to the <c>x-hearth-route</c> / <c>x-hearth-reason</c> response headers (non-ASCII characters become <c>?</c>, as
+/// headers must be ASCII), and a failover to a local model (Degraded) to <c>x-hearth-degraded: true</c>.
 /// </summary>
 internal sealed class RouterChatClient(IChatClient router) : DelegatingChatClient(router)
 {
@@ -18,7 +18,7 @@ internal sealed class RouterChatClient(IChatClient router) : DelegatingChatClien
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        CopyDecision(response.AdditionalProperties);
+        CopyDecision(response.GetRoutingOutcome(), response.AdditionalProperties ??= []);
         return response;
     }
 
@@ -26,26 +26,26 @@ internal sealed class RouterChatClient(IChatClient router) : DelegatingChatClien
     {
         await foreach (var u in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
         {
-            CopyDecision(u.AdditionalProperties);
+            if (u.GetRoutingOutcome() is { } outcome)
+            {
+                CopyDecision(outcome, u.AdditionalProperties ??= []);
+            }
             yield return u;
         }
     }
 
-    private static void CopyDecision(AdditionalPropertiesDictionary? p)
+    private static void CopyDecision(RoutingOutcome? outcome, AdditionalPropertiesDictionary p)
     {
-        if (p is null)
+        if (outcome is null)
         {
             return;
         }
-        if (p.TryGetValue(RoutingKeys.Route, out var route) && route is string r)
+        if (outcome.Backend is { } r)
         {
             p[RouteHeader] = Ascii(r);
         }
-        if (p.TryGetValue(RoutingKeys.Reason, out var reason) && reason is string why)
-        {
-            p[ReasonHeader] = Ascii(why);
-        }
-        if (p.TryGetValue(RoutingKeys.Degraded, out var degraded) && degraded is true)
+        p[ReasonHeader] = Ascii(outcome.Reason);
+        if (outcome.Degraded)
         {
             p[DegradedHeader] = "true";
         }

@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -172,7 +173,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         {
             var result = await client.GetResponseAsync(messages, options, ct).ConfigureAwait(false);
             StreamWriters.CopyHearthHeaders(response, result.AdditionalProperties);
-            var answered = AnsweringModel.Resolve(response, result.AdditionalProperties, model.Id);
+            var answered = AnsweringModel.Resolve(response, result.GetRoutingOutcome(), model.Id);
             var calls = result.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()
                 .Select(c => (c.Name, OpenAiMessageMapping.ArgumentsJson(c))).ToList();
             response.ContentType = "application/json";
@@ -186,7 +187,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         if (has)
         {
             StreamWriters.CopyHearthHeaders(response, e.Current.AdditionalProperties);
-            answeredBy = AnsweringModel.Resolve(response, e.Current.AdditionalProperties, model.Id);
+            answeredBy = AnsweringModel.Resolve(response, e.Current.GetRoutingOutcome(), model.Id);
         }
         var trailers = StreamWriters.DeclareHearthTrailers(context);
         response.ContentType = "application/x-ndjson";
@@ -313,7 +314,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         }
         var started = Stopwatch.GetTimestamp();
         var embeddingOptions = new EmbeddingGenerationOptions { ModelId = model.RemoteId ?? model.Id, Dimensions = request.Dimensions, AdditionalProperties = [] };
-        Integration.RequestFacts.ApplyIdentity(context, embeddingOptions.AdditionalProperties);
+        Integration.RequestFacts.ApplyIdentity(context, embeddingOptions);
         var result = await backends.GetEmbeddingGenerator(model).GenerateAsync(request.Input, embeddingOptions, context.RequestAborted).ConfigureAwait(false);
         StreamWriters.CopyHearthHeaders(context.Response, result.AdditionalProperties);
         context.Response.ContentType = "application/json";

@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using Hearth.Server.Errors;
 using Hearth.Server.Http;
 using Hearth.Server.OpenAi.Wire;
@@ -21,7 +22,7 @@ internal sealed partial class OpenAiEndpoints
         if (has)
         {
             StreamWriters.CopyHearthHeaders(response, e.Current.AdditionalProperties);
-            model = AnsweringModel.Resolve(response, e.Current.AdditionalProperties, model);
+            model = AnsweringModel.Resolve(response, e.Current.GetRoutingOutcome(), model);
         }
         var trailers = StreamWriters.DeclareHearthTrailers(context);
         StreamWriters.StartSse(response);

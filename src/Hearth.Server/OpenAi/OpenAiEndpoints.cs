@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using Hearth.Server.Backends;
 using Hearth.Server.Errors;
 using Hearth.Server.Http;
@@ -49,7 +50,7 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
         {
             var response = await client.GetResponseAsync(messages, options, ct).ConfigureAwait(false);
             StreamWriters.CopyHearthHeaders(context.Response, response.AdditionalProperties);
-            var answered = AnsweringModel.Resolve(context.Response, response.AdditionalProperties, model.Id);
+            var answered = AnsweringModel.Resolve(context.Response, response.GetRoutingOutcome(), model.Id);
             var wire = OpenAiResponseMapping.ToWire(response, answered, RequestIds.New("chatcmpl-"), created);
             await HttpJson.WriteAsync(context, wire, OpenAiJsonContext.Default.ChatCompletionResponse).ConfigureAwait(false);
             return;
@@ -69,7 +70,7 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
         if (has)
         {
             StreamWriters.CopyHearthHeaders(response, e.Current.AdditionalProperties);
-            model = AnsweringModel.Resolve(response, e.Current.AdditionalProperties, model);
+            model = AnsweringModel.Resolve(response, e.Current.GetRoutingOutcome(), model);
         }
         var trailers = StreamWriters.DeclareHearthTrailers(context);
         StreamWriters.StartSse(response);
@@ -165,7 +166,7 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
         {
             var response = await client.GetResponseAsync(messages, options, ct).ConfigureAwait(false);
             StreamWriters.CopyHearthHeaders(context.Response, response.AdditionalProperties);
-            var answered = AnsweringModel.Resolve(context.Response, response.AdditionalProperties, model.Id);
+            var answered = AnsweringModel.Resolve(context.Response, response.GetRoutingOutcome(), model.Id);
             await HttpJson.WriteAsync(context, new CompletionResponse
             {
                 Id = id, Created = created, Model = answered,

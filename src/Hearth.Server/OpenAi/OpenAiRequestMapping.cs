@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using System.Text.Json;
 using Hearth.Server.Backends;
 using Hearth.Server.Errors;
@@ -107,11 +108,11 @@ public static class OpenAiRequestMapping
             AllowMultipleToolCalls = r.ParallelToolCalls,
         };
         var extra = new AdditionalPropertiesDictionary();
-        if (r.User is not null) { extra[HearthChatProperties.User] = r.User; }
         if (r.Logprobs == true) { extra[HearthChatProperties.Logprobs] = true; }
         if (r.TopLogprobs is { } tl) { extra[HearthChatProperties.TopLogprobs] = tl; }
         if (r.MaxCompletionTokens is not null) { extra[HearthChatProperties.MaxCompletionTokensField] = true; }
         options.AdditionalProperties = extra;
+        if (r.User is not null) { options.SetRequestFacts(new RequestFacts { EndUser = r.User }); }
         options.ResponseFormat = r.ResponseFormat?.Type switch
         {
             "json_object" => ChatResponseFormat.Json,
@@ -154,7 +155,7 @@ public static class OpenAiRequestMapping
             FrequencyPenalty = options?.FrequencyPenalty,
             PresencePenalty = options?.PresencePenalty,
             ParallelToolCalls = options?.Tools is { Count: > 0 } ? options.AllowMultipleToolCalls : null,
-            User = extra?.TryGetValue(HearthChatProperties.User, out var u) == true ? u as string : null,
+            User = options.GetRequestFacts().EndUser,
             Logprobs = extra?.TryGetValue(HearthChatProperties.Logprobs, out var lp) == true && lp is true ? true : null,
             TopLogprobs = extra?.TryGetValue(HearthChatProperties.TopLogprobs, out var tl) == true && tl is int n ? n : null,
         };

@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using System.Runtime.CompilerServices;
 using Hearth.Ledger.Chat;
 using Hearth.Ledger.Entries;
@@ -66,16 +67,13 @@ public class MeteringChatClientTests
         }
     }
 
-    private static ChatOptions Options() => new()
+    private static ChatOptions Options()
     {
-        ModelId = "stories260K",
-        AdditionalProperties = new()
-        {
-            [MeteringChatClient.TenantKey] = "acme",
-            [MeteringChatClient.RouteKey] = "/v1/chat/completions",
-            [MeteringChatClient.ModelVersionKey] = "sha256:feed",
-        },
-    };
+        var options = new ChatOptions { ModelId = "stories260K" };
+        options.SetRequestFacts(new RequestFacts { Tenant = "acme" });
+        options.SetServingModel(new ServingModel("/v1/chat/completions", "local", "sha256:feed"));
+        return options;
+    }
 
     [Fact]
     public async Task GetResponse_AppendsEntryAndExposesHeaders()
@@ -130,8 +128,7 @@ public class MeteringChatClientTests
         var ledger = new ListAppender();
         using var client = new MeteringChatClient(new FakeChatClient(), RequestMeter.Create(new LedgerOptions()), ledger);
         var options = Options();
-        options.AdditionalProperties![MeteringChatClient.ReasonKey] = "predictive: p(large wins) 0.31 < 0.5";
-        options.AdditionalProperties[MeteringChatClient.PolicyKey] = "predictive";
+        options.SetRoutingOutcome(new RoutingOutcome(null, "predictive: p(large wins) 0.31 < 0.5", Policy: "predictive"));
 
         await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], options);
 
@@ -145,14 +142,14 @@ public class MeteringChatClientTests
         var ledger = new ListAppender();
         using var client = new MeteringChatClient(new TaggingClient(new FakeChatClient()), RequestMeter.Create(new LedgerOptions()), ledger);
         var options = Options();
-        options.AdditionalProperties![MeteringChatClient.PolicyKey] = "local-only";
+        options.SetRoutingOutcome(new RoutingOutcome(null, "", Policy: "local-only")); // the router's decision, reason to come
 
         await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], options);
 
         var entry = Assert.Single(ledger.Entries);
         Assert.Equal("local-only: largest local backend", entry.Reason);
         Assert.Equal("local-only", entry.Policy);
-        Assert.Equal("/v1/chat/completions", entry.Route); // not the router's "hearth.route" backend name
+        Assert.Equal("/v1/chat/completions", entry.Route); // not the routing outcome's backend name
     }
 
     [Fact]
@@ -161,7 +158,7 @@ public class MeteringChatClientTests
         var ledger = new ListAppender();
         using var client = new MeteringChatClient(new FakeChatClient(), RequestMeter.Create(new LedgerOptions()), ledger);
         var options = Options();
-        options.AdditionalProperties![MeteringChatClient.PolicyKey] = "cascade"; // a header on a request no router decided
+        options.SetRequestFacts(options.GetRequestFacts() with { Policy = "cascade" }); // a header on a request no router decided
 
         await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], options);
 
@@ -254,8 +251,7 @@ public class MeteringChatClientTests
         public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
             var r = await base.GetResponseAsync(messages, options, cancellationToken);
-            (r.AdditionalProperties ??= [])["hearth.route"] = "some-backend";
-            r.AdditionalProperties["hearth.reason"] = "local-only: largest local backend";
+            r.SetRoutingOutcome(new RoutingOutcome("some-backend", "local-only: largest local backend"));
             return r;
         }
 
@@ -267,8 +263,7 @@ public class MeteringChatClientTests
             {
                 if (first)
                 {
-                    (u.AdditionalProperties ??= [])["hearth.route"] = "some-backend";
-                    u.AdditionalProperties["hearth.reason"] = "local-only: largest local backend";
+                    u.SetRoutingOutcome(new RoutingOutcome("some-backend", "local-only: largest local backend"));
                     first = false;
                 }
                 yield return u;

@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using Hearth.Ledger.Chat;
 using Hearth.Ledger.Entries;
 using Hearth.Ledger.Metering;
@@ -32,11 +33,13 @@ public class MeteringEmbeddingGeneratorTests
     }
 
 
-    private static EmbeddingGenerationOptions Options() => new()
+    private static EmbeddingGenerationOptions Options()
     {
-        ModelId = "embedder",
-        AdditionalProperties = new() { [MeteringChatClient.TenantKey] = "acme", [MeteringChatClient.RouteKey] = "embedder", [MeteringChatClient.BackendKey] = "local" },
-    };
+        var options = new EmbeddingGenerationOptions { ModelId = "embedder" };
+        options.SetRequestFacts(new RequestFacts { Tenant = "acme" });
+        options.SetServingModel(new ServingModel("embedder", "local"));
+        return options;
+    }
 
     [Fact]
     public async Task Generate_TwoInputs_EntryWithInputTokensAndHeaders()

@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using Hearth.Routing.Cascade;
 using Hearth.Routing.Tests.Fakes;
 using Microsoft.Extensions.AI;
@@ -13,7 +14,7 @@ public sealed class CascadeChatClientTests
         var large = new FakeChatClient(_ => "Paris, France");
         var r = await new CascadeChatClient(small, large, new CascadeVerifier(), "phi", "gpt").GetResponseAsync([new ChatMessage(ChatRole.User, "Capital of France?")]);
         Assert.Equal("Paris", r.Text);
-        Assert.Equal("phi", r.AdditionalProperties![RoutingKeys.Route]);
+        Assert.Equal("phi", r.GetRoutingOutcome()?.Backend);
         Assert.Equal(0, large.Calls);
     }
 
@@ -24,8 +25,8 @@ public sealed class CascadeChatClientTests
         var large = new FakeChatClient(m => "large saw: " + m[^1].Text);
         var r = await new CascadeChatClient(small, large, new CascadeVerifier(), "phi", "gpt").GetResponseAsync([new ChatMessage(ChatRole.User, "Capital of France?")]);
         Assert.Equal("large saw: Capital of France?", r.Text);
-        Assert.Equal("gpt", r.AdditionalProperties![RoutingKeys.Route]);
-        Assert.Contains("escalated (refusal phrase)", (string)r.AdditionalProperties[RoutingKeys.Reason]!, StringComparison.Ordinal);
+        Assert.Equal("gpt", r.GetRoutingOutcome()?.Backend);
+        Assert.Contains("escalated (refusal phrase)", r.GetRoutingOutcome()!.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -33,8 +34,8 @@ public sealed class CascadeChatClientTests
     {
         var small = new FakeChatClient(_ => "I'm sorry, but I can't help with that.");
         var r = await new CascadeChatClient(small, null, new CascadeVerifier(), "phi").GetResponseAsync([new ChatMessage(ChatRole.User, "x")]);
-        Assert.Equal("phi", r.AdditionalProperties![RoutingKeys.Route]);
-        Assert.Contains("not allowed", (string)r.AdditionalProperties[RoutingKeys.Reason]!, StringComparison.Ordinal);
+        Assert.Equal("phi", r.GetRoutingOutcome()?.Backend);
+        Assert.Contains("not allowed", r.GetRoutingOutcome()!.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

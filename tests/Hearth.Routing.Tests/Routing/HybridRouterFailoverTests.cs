@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
@@ -37,7 +38,7 @@ public sealed class HybridRouterFailoverTests : IDisposable
         PredictiveEscalationShare = 1.0,
     }, new Dictionary<string, IChatClient> { ["local-small"] = _local, ["cloud-large"] = remote ?? new HttpUpstreamChatClient(_closed) }, EmbeddedRouters.Predictive());
 
-    private static ChatOptions Policy(string policy) => new() { AdditionalProperties = new() { [RoutingKeys.Policy] = policy } };
+    private static ChatOptions Policy(string policy) => Requests.With(new RequestFacts { Policy = policy });
 
     private static readonly ChatMessage[] s_prompt = [new(ChatRole.User, "Prove that there are infinitely many primes, step by step.")];
 
@@ -48,9 +49,9 @@ public sealed class HybridRouterFailoverTests : IDisposable
 
         var response = await router.GetResponseAsync(s_prompt, Policy("predictive"));
 
-        Assert.Equal("local-small", response.AdditionalProperties?[RoutingKeys.Route]);
-        Assert.Equal(true, response.AdditionalProperties?[RoutingKeys.Degraded]);
-        var reason = (string)response.AdditionalProperties![RoutingKeys.Reason]!;
+        Assert.Equal("local-small", response.GetRoutingOutcome()?.Backend);
+        Assert.Equal(true, response.GetRoutingOutcome()?.Degraded);
+        var reason = response.GetRoutingOutcome()!.Reason;
         Assert.StartsWith("predictive:", reason, StringComparison.Ordinal);
         Assert.EndsWith("degraded: 'cloud-large' unavailable (connection failed): answered by local 'local-small'", reason, StringComparison.Ordinal);
         Assert.Equal(1, _local.Calls);
@@ -69,8 +70,8 @@ public sealed class HybridRouterFailoverTests : IDisposable
         }
 
         Assert.NotEmpty(updates);
-        Assert.Equal(true, updates[0].AdditionalProperties?[RoutingKeys.Degraded]);
-        Assert.Equal("local-small", updates[0].AdditionalProperties?[RoutingKeys.Route]);
+        Assert.Equal(true, updates[0].GetRoutingOutcome()?.Degraded);
+        Assert.Equal("local-small", updates[0].GetRoutingOutcome()?.Backend);
         Assert.Equal("I'm sorry, but I can't help with that.", updates.ToChatResponse().Text.Trim());
     }
 
@@ -111,7 +112,7 @@ public sealed class HybridRouterFailoverTests : IDisposable
         });
 
         Assert.Single(received);
-        Assert.Equal("cloud-large", received[0].AdditionalProperties?[RoutingKeys.Route]);
+        Assert.Equal("cloud-large", received[0].GetRoutingOutcome()?.Backend);
         Assert.Equal(0, _local.Calls);
     }
 
@@ -122,9 +123,9 @@ public sealed class HybridRouterFailoverTests : IDisposable
 
         var response = await router.GetResponseAsync(s_prompt, Policy("cascade"));
 
-        Assert.Equal("local-small", response.AdditionalProperties?[RoutingKeys.Route]);
-        Assert.Equal(true, response.AdditionalProperties?[RoutingKeys.Degraded]);
-        Assert.Contains("degraded: 'cloud-large' unavailable (connection failed): small answer kept", (string)response.AdditionalProperties![RoutingKeys.Reason]!, StringComparison.Ordinal);
+        Assert.Equal("local-small", response.GetRoutingOutcome()?.Backend);
+        Assert.Equal(true, response.GetRoutingOutcome()?.Degraded);
+        Assert.Contains("degraded: 'cloud-large' unavailable (connection failed): small answer kept", response.GetRoutingOutcome()!.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Hearth.Routing.Learning;
@@ -29,7 +30,7 @@ public sealed partial class HybridRouterPredictiveTests(SharedRouteLlmData data)
         var model = EmbeddedRouters.Predictive();
         var threshold = model.ThresholdForEscalationShare(share);
         var router = Router(share);
-        var options = new ChatOptions { AdditionalProperties = new() { [RoutingKeys.Policy] = "predictive" } };
+        var options = Requests.With(new RequestFacts { Policy = "predictive" });
         // Every 7th prompt of the three datasets the model was trained on (its quantiles describe that mix).
         var prompts = data.Gsm8k.Concat(data.Mmlu).Concat(data.MtBench).Where((_, i) => i % 7 == 0).Select(e => e.Prompt).ToList();
         var escalated = 0;

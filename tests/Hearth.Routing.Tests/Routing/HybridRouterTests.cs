@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using Hearth.Routing.Carbon;
 using Hearth.Routing.Learning;
 using Hearth.Routing.Policies;
@@ -34,17 +35,17 @@ public sealed class HybridRouterTests
 
     private static ChatOptions Policy(string name, bool confidential = false)
     {
-        var o = new ChatOptions { AdditionalProperties = new() { [RoutingKeys.Policy] = name } };
+        var o = Requests.With(new RequestFacts { Policy = name });
         if (confidential)
         {
-            o.AdditionalProperties[RoutingKeys.Confidential] = true;
+            o.SetRequestFacts(o.GetRequestFacts() with { Confidential = true });
         }
         return o;
     }
 
-    private static string Route(ChatResponse r) => (string)r.AdditionalProperties![RoutingKeys.Route]!;
+    private static string Route(ChatResponse r) => r.GetRoutingOutcome()!.Backend!;
 
-    private static string Reason(ChatResponse r) => (string)r.AdditionalProperties![RoutingKeys.Reason]!;
+    private static string Reason(ChatResponse r) => r.GetRoutingOutcome()!.Reason;
 
     [Fact]
     public async Task LocalOnly_UsesLargestLocalBackend()
@@ -65,7 +66,7 @@ public sealed class HybridRouterTests
     [Fact]
     public async Task ApiKeyPolicy_AppliesWhenRequestNamesNone()
     {
-        var options = new ChatOptions { AdditionalProperties = new() { [RoutingKeys.ApiKey] = "team-b" } };
+        var options = Requests.With(new RequestFacts { ApiKeyId = "team-b" });
         var r = await Router().GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], options);
         Assert.Equal("gpt", Route(r));
     }
@@ -106,7 +107,7 @@ public sealed class HybridRouterTests
     {
         var options = RoutingOptionsTests.Valid() with { ConfidentialApiKeys = new HashSet<string> { "team-b" } };
         var r = await Router(options).GetResponseAsync([new ChatMessage(ChatRole.User, "hi")],
-            new ChatOptions { AdditionalProperties = new() { [RoutingKeys.ApiKey] = "team-b" } });
+            Requests.With(new RequestFacts { ApiKeyId = "team-b" }));
         Assert.Equal("qwen-14b", Route(r));
     }
 
@@ -138,7 +139,7 @@ public sealed class HybridRouterTests
         {
             updates.Add(u);
         }
-        Assert.Equal("phi", updates[0].AdditionalProperties![RoutingKeys.Route]);
+        Assert.Equal("phi", updates[0].GetRoutingOutcome()?.Backend);
         Assert.Equal("phi says 42", updates.ToChatResponse().Text.Trim());
     }
 
@@ -187,9 +188,9 @@ public sealed class HybridRouterCascadeTests
         var gpt = new FakeChatClient(_ => "gpt answer");
         var router = new HybridRouter(RoutingOptionsTests.Valid(),
             new Dictionary<string, IChatClient> { ["phi"] = phi, ["qwen-14b"] = qwen, ["gpt"] = gpt });
-        var options = new ChatOptions { AdditionalProperties = new() { [RoutingKeys.Policy] = "cascade", [RoutingKeys.Confidential] = true } };
+        var options = Requests.With(new RequestFacts { Policy = "cascade", Confidential = true });
         var r = await router.GetResponseAsync([new ChatMessage(ChatRole.User, "x")], options);
-        Assert.Equal("qwen-14b", r.AdditionalProperties![RoutingKeys.Route]);
+        Assert.Equal("qwen-14b", r.GetRoutingOutcome()?.Backend);
         Assert.Equal(0, gpt.Calls);
     }
 
@@ -206,9 +207,9 @@ public sealed class HybridRouterCascadeTests
         var gpt = new FakeChatClient(_ => "gpt");
         var router = new HybridRouter(options, new Dictionary<string, IChatClient> { ["phi"] = phi, ["gpt"] = gpt });
         var r = await router.GetResponseAsync([new ChatMessage(ChatRole.User, "mail me at a@b.com")],
-            new ChatOptions { AdditionalProperties = new() { [RoutingKeys.Policy] = "cascade" } });
+            Requests.With(new RequestFacts { Policy = "cascade" }));
         Assert.Equal(1, phi.Calls);
         Assert.Equal(0, gpt.Calls);
-        Assert.Contains("not allowed", (string)r.AdditionalProperties![RoutingKeys.Reason]!, StringComparison.Ordinal);
+        Assert.Contains("not allowed", r.GetRoutingOutcome()!.Reason, StringComparison.Ordinal);
     }
 }

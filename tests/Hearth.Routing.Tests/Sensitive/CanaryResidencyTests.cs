@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using System.Diagnostics;
 using System.Text.Json;
 using Hearth.Routing.Carbon;
@@ -97,12 +98,12 @@ public sealed class CanaryResidencyTests(ITestOutputHelper output)
                 var kindOfRequest = rng.Next(10);
                 var canaries = new List<Canary>();
                 var messages = new List<ChatMessage>();
-                var options = new ChatOptions { AdditionalProperties = new() { [RoutingKeys.Policy] = policy } };
+                var options = Requests.With(new RequestFacts { Policy = policy });
                 string? nonce = null;
                 if (kindOfRequest == 0)
                 {
                     nonce = $"zq{i}x{policy.Length}declared";
-                    options.AdditionalProperties[RoutingKeys.Confidential] = true;
+                    options.SetRequestFacts(options.GetRequestFacts() with { Confidential = true });
                     messages.Add(new ChatMessage(ChatRole.User, "Summarize the board minutes " + nonce));
                     declared++;
                 }
@@ -146,14 +147,14 @@ public sealed class CanaryResidencyTests(ITestOutputHelper output)
                         }
                         var r = updates.ToChatResponse();
                         answer = r.Text;
-                        route = updates.Select(u => u.AdditionalProperties?.GetValueOrDefault(RoutingKeys.Route) as string).FirstOrDefault(s => s is not null)
-                            ?? r.AdditionalProperties?.GetValueOrDefault(RoutingKeys.Route) as string ?? "?";
+                        route = updates.Select(u => u.GetRoutingOutcome()?.Backend).FirstOrDefault(s => s is not null)
+                            ?? r.GetRoutingOutcome()?.Backend ?? "?";
                     }
                     else
                     {
                         var r = await router.GetResponseAsync(messages, options);
                         answer = r.Text;
-                        route = r.AdditionalProperties?[RoutingKeys.Route] as string ?? "?";
+                        route = r.GetRoutingOutcome()?.Backend ?? "?";
                     }
                 }
                 catch (ResidencyRefusedException e)
@@ -224,6 +225,6 @@ public sealed class CanaryResidencyTests(ITestOutputHelper output)
         var clean = await router.GetResponseAsync([new ChatMessage(ChatRole.User, "Name three rivers.")]);
         Assert.Equal(1000, refused);
         Assert.Single(server.Bodies);
-        Assert.Equal("cloud-large", clean.AdditionalProperties?[RoutingKeys.Route]);
+        Assert.Equal("cloud-large", clean.GetRoutingOutcome()?.Backend);
     }
 }

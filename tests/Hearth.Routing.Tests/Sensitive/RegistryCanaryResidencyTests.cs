@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using System.Text;
 using System.Text.Json;
 using Hearth.Routing.Learning;
@@ -150,7 +151,7 @@ public sealed class RegistryCanaryResidencyTests(ITestOutputHelper output)
         for (var i = 0; i < 12_000; i++)
         {
             var c = gen.Next();
-            var options = new ChatOptions { AdditionalProperties = new() { [RoutingKeys.Policy] = policies[i % policies.Length] } };
+            var options = Requests.With(new RequestFacts { Policy = policies[i % policies.Length] });
             var before = server.Bodies.Count;
             _ = await routers[i % 2].GetResponseAsync([new ChatMessage(ChatRole.User, gen.Embed(c))], options);
             planted++;

@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using System.Text.Json;
 using Hearth.Routing.Cascade;
 using Hearth.Routing.Policies;
@@ -28,7 +29,7 @@ public sealed class ResidencyChatClientTests
         var r = await Client(ResidencyMode.KeepLocal).GetResponseAsync([new ChatMessage(ChatRole.User, "hello")]);
 
         Assert.Equal("remote: hello", r.Text);
-        Assert.Null(r.AdditionalProperties?.GetValueOrDefault(RoutingKeys.Route));
+        Assert.Null(r.GetRoutingOutcome()?.Backend);
     }
 
     [Fact]
@@ -37,15 +38,15 @@ public sealed class ResidencyChatClientTests
         var r = await Client(ResidencyMode.KeepLocal).GetResponseAsync([new ChatMessage(ChatRole.User, "mail bob@example.org")]);
 
         Assert.Equal("local answer", r.Text);
-        Assert.Equal("phi", r.AdditionalProperties![RoutingKeys.Route]);
-        Assert.Equal("residency: sensitive data (Email): kept local on 'phi' instead of 'gpt'", r.AdditionalProperties[RoutingKeys.Reason]);
+        Assert.Equal("phi", r.GetRoutingOutcome()?.Backend);
+        Assert.Equal("residency: sensitive data (Email): kept local on 'phi' instead of 'gpt'", r.GetRoutingOutcome()?.Reason);
         Assert.Equal(0, _remote.Calls);
     }
 
     [Fact]
     public async Task GetResponse_ConfidentialKeyNoLocal_RefusedWithoutCallingRemote()
     {
-        var options = new ChatOptions { AdditionalProperties = new() { [RoutingKeys.ApiKey] = "k1" } };
+        var options = Requests.With(new RequestFacts { ApiKeyId = "k1" });
 
         var e = await Assert.ThrowsAsync<ResidencyRefusedException>(() => Client(ResidencyMode.RedactAndEscalate, withLocal: false, "k1")
             .GetResponseAsync([new ChatMessage(ChatRole.User, "hello")], options));
@@ -60,8 +61,8 @@ public sealed class ResidencyChatClientTests
         var r = await Client(ResidencyMode.RedactAndEscalate).GetResponseAsync([new ChatMessage(ChatRole.User, "weather?")],
             WithTool("auth with password=hunter2hunter2"));
 
-        Assert.Equal("phi", r.AdditionalProperties![RoutingKeys.Route]);
-        Assert.Contains("in tools, schema or stop sequences", (string)r.AdditionalProperties[RoutingKeys.Reason]!, StringComparison.Ordinal);
+        Assert.Equal("phi", r.GetRoutingOutcome()?.Backend);
+        Assert.Contains("in tools, schema or stop sequences", r.GetRoutingOutcome()!.Reason, StringComparison.Ordinal);
         Assert.Equal(0, _remote.Calls);
     }
 
@@ -75,8 +76,8 @@ public sealed class ResidencyChatClientTests
         var r = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], new ChatOptions { Instructions = "Sign as ann@example.org" });
 
         Assert.Equal("Sign as [[EMAIL_1]]", seen!.Instructions);
-        Assert.Equal("gpt", r.AdditionalProperties![RoutingKeys.Route]);
-        Assert.Contains("redacted", (string)r.AdditionalProperties[RoutingKeys.Reason]!, StringComparison.Ordinal);
+        Assert.Equal("gpt", r.GetRoutingOutcome()?.Backend);
+        Assert.Contains("redacted", r.GetRoutingOutcome()!.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -88,7 +89,7 @@ public sealed class ResidencyChatClientTests
             updates.Add(u);
         }
 
-        Assert.Equal("phi", updates[0].AdditionalProperties![RoutingKeys.Route]);
+        Assert.Equal("phi", updates[0].GetRoutingOutcome()?.Backend);
         Assert.Equal(0, _remote.Calls);
     }
 
@@ -115,8 +116,8 @@ public sealed class ResidencyChatClientTests
             updates.Add(u);
         }
 
-        Assert.Equal("phi", updates[0].AdditionalProperties![RoutingKeys.Route]);
-        Assert.StartsWith("cascade: accepted", (string)updates[0].AdditionalProperties![RoutingKeys.Reason]!, StringComparison.Ordinal);
+        Assert.Equal("phi", updates[0].GetRoutingOutcome()?.Backend);
+        Assert.StartsWith("cascade: accepted", updates[0].GetRoutingOutcome()!.Reason, StringComparison.Ordinal);
         Assert.Equal("four", updates.ToChatResponse().Text);
     }
 

@@ -16,6 +16,7 @@ public sealed class ErrorMappingTests
     [InlineData(RequestErrorKind.InvalidRequest, 400, "invalid_request_error")]
     [InlineData(RequestErrorKind.NotFound, 404, "invalid_request_error")]
     [InlineData(RequestErrorKind.Forbidden, 403, "permission_error")]
+    [InlineData(RequestErrorKind.Refused, 403, "invalid_request_error")]
     [InlineData(RequestErrorKind.QuotaExceeded, 429, "insufficient_quota")]
     [InlineData(RequestErrorKind.RateLimited, 429, "rate_limit_error")]
     [InlineData(RequestErrorKind.Unavailable, 503, "server_error")]
