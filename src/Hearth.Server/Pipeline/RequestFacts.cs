@@ -6,7 +6,7 @@ using Hearth.Server.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 
-namespace Hearth.Server.Integration;
+namespace Hearth.Server.Pipeline;
 
 /// <summary>
 /// Copies what the HTTP edge knows about a request into <see cref="ChatOptions.AdditionalProperties"/> for the ledger and the
@@ -51,13 +51,10 @@ internal static class RequestFacts
     public static void ApplyIdentity(HttpContext context, AdditionalPropertiesDictionary p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        if (context.Items.TryGetValue(Auth.HearthAuth.TenantItem, out var tenant) && tenant is string t)
+        if (Auth.ApiKeyIdentityAccess.GetApiKeyIdentity(context) is { } identity)
         {
-            p[HearthChatProperties.Tenant] = t;
-        }
-        if (context.Items.TryGetValue(Auth.HearthAuth.KeyIdItem, out var key) && key is string id)
-        {
-            p[MeteringChatClient.ApiKeyIdKey] = id;
+            p[HearthChatProperties.Tenant] = identity.Tenant;
+            p[MeteringChatClient.ApiKeyIdKey] = identity.KeyId;
         }
     }
 }
