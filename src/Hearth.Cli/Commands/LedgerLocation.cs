@@ -2,7 +2,7 @@ using Hearth.Ledger;
 using Hearth.Ledger.Options;
 using Hearth.Ledger.Store;
 using Hearth.Server.Configuration;
-using Hearth.Server.Integration;
+using Hearth.Server.Pipeline;
 
 namespace Hearth.Cli.Commands;
 

@@ -183,7 +183,7 @@ internal static class ServerCommands
                 Console.Error.WriteLine($"Model '{name}' not found (neither a model name nor a GGUF file). Available: {string.Join(", ", catalog.Ids())}. Pull one with 'hearth pull URL'.");
                 return 1;
             }
-            using var backends = new ModelBackends(options, new ChatPipelineBuilder(), new Hearth.Server.Backends.Local.Engine.EngineModelLoader());
+            using var backends = new ModelBackends(options, new Hearth.Server.Backends.Local.Engine.EngineModelLoader());
             var client = backends.GetChatClient(descriptor);
             List<ChatMessage> messages = [];
             if (r.GetValue(system) is { } s) { messages.Add(new ChatMessage(ChatRole.System, s)); }

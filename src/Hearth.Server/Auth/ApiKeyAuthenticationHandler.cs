@@ -43,8 +43,7 @@ internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<Authentication
             return Task.FromResult(AuthenticateResult.Fail(new ApiException(401, "invalid_request_error",
                 "Incorrect API key provided (unknown, revoked or mistyped).", null, "invalid_api_key")));
         }
-        Context.Items[HearthAuth.TenantItem] = record.Tenant;
-        Context.Items[HearthAuth.KeyIdItem] = record.Id;
+        Context.SetApiKeyIdentity(new ApiKeyIdentity(record.Id, record.Tenant));
         return Task.FromResult(Success([
             new Claim(TenantClaim, record.Tenant),
             new Claim(KeyIdClaim, record.Id),
@@ -61,8 +60,8 @@ internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<Authentication
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         var route = (Context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? Request.Path.ToString();
-        var keyId = Context.Items.TryGetValue(HearthAuth.KeyIdItem, out var id) ? id as string : null;
-        var tenant = Context.Items.TryGetValue(HearthAuth.TenantItem, out var t) ? t as string : null;
+        var identity = Context.GetApiKeyIdentity();
+        var (keyId, tenant) = (identity?.KeyId, identity?.Tenant);
         return ErrorResponses.WriteAsync(Context, new ApiException(403, "permission_error",
             $"{Request.Method} {route} needs an admin API key; key '{keyId}' is a tenant key of '{tenant}'. "
             + "Admin keys are created on the node with 'hearth keys create --tenant NAME --admin'.", null, "admin_required"));

@@ -23,12 +23,6 @@ public static class HearthAuth
     /// <summary>Authorization policy for admin-only endpoints (model store writes, node-wide views).</summary>
     public const string AdminPolicy = "hearth-admin";
 
-    /// <summary><see cref="HttpContext.Items"/> key of the verified API key's tenant (absent when authentication is off).</summary>
-    public const string TenantItem = "hearth.tenant";
-
-    /// <summary><see cref="HttpContext.Items"/> key of the verified API key's id (absent when authentication is off).</summary>
-    public const string KeyIdItem = "hearth.api_key_id";
-
     /// <summary>True when the caller holds an admin key, or authentication is off.</summary>
     public static bool IsAdmin(HttpContext context) => context.User.IsInRole(ApiKeyRoles.Admin);
 

@@ -8,6 +8,8 @@ using Hearth.Ledger.Chat;
 using Hearth.Ledger.Metering;
 using Hearth.Server.Http;
 using Hearth.Server.Integration;
+using Hearth.Server.LedgerHttp;
+using Hearth.Server.Pipeline;
 using Hearth.Server.Observability;
 using Hearth.Server.Ollama;
 using Hearth.Server.OpenAi;
@@ -125,20 +127,10 @@ public sealed class HearthNode : IAsyncDisposable
             throw keysError; // fail closed and loud: a node never starts on a keys file it cannot read
         }
         var catalog = new ModelCatalog(options, setup.TimeProvider);
-        var pipeline = new ChatPipelineBuilder();
-        var embeddingPipeline = new EmbeddingPipelineBuilder();
-        ModelBackends? built = null;
         var energy = new LocalEnergyProfile();
-        NodeResidency.AddEntryStage(pipeline, options, catalog, () => built);
-        pipeline.Use((inner, model) => new TelemetryChatClient(inner, model, metrics));
-        LocalEnergyProfile.AddStage(pipeline, energy);
-        NodeLedger.AddStages(pipeline, embeddingPipeline, options, ledger, catalog, () => built);
-        var userPipeline = setup.ChatPipeline;
-        pipeline.Use((inner, model) => userPipeline.Build(inner, model));
-        NodeResidency.AddGuardStage(pipeline, options);
         var loader = setup.LocalModelLoader ?? DefaultLocalModelLoader.Create();
-        var backends = new ModelBackends(options, pipeline, loader, setup.TimeProvider, embeddingPipeline);
-        built = backends;
+        var backends = new ModelBackends(options, loader, setup.TimeProvider,
+            pipelineFor: b => new NodePipeline(options, catalog, b, metrics, energy, ledger, [.. setup.ChatStages]));
         var carbon = new NodeCarbonEstimate(options, options.Routing ?? new Hearth.Routing.Policies.RoutingOptions(), ledger, catalog, energy, setup.TimeProvider);
         var router = new NodeRouter(options.Routing, catalog, backends, carbon);
         RegisterGauges(metrics, backends);

@@ -1,18 +1,24 @@
 using Hearth.Server.Backends;
 using Hearth.Server.Backends.Local;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
 namespace Hearth.Server.Hosting;
 
 /// <summary>
-/// Composition seams for a node, filled before it starts: the chat pipeline (middleware added top to bottom), the local model
-/// loader, extra endpoints (ledger, dashboard) and the clock. Telemetry is already the first pipeline stage.
+/// Composition seams for a node, filled before it starts: extra chat stages, the local model loader, extra endpoints
+/// (dashboard) and the clock. The node's own stages are built in <see cref="Pipeline.NodePipeline"/>.
 /// </summary>
 public sealed class HearthNodeSetup
 {
-    /// <summary>Middleware around every backend; the first stage added is the outermost.</summary>
-    public ChatPipelineBuilder ChatPipeline { get; } = new();
+    /// <summary>
+    /// Extra chat stages around every model's backend, below metering and above the residency guard (so metering records what
+    /// they do and nothing they add leaves the node unscanned). Each action adds its stages to the builder it is given for the
+    /// model, e.g. <c>(builder, model) =&gt; builder.Use(inner =&gt; new MyChatClient(inner))</c>; in one builder, and across
+    /// actions, the first stage added is the outermost.
+    /// </summary>
+    public List<Action<ChatClientBuilder, ModelDescriptor>> ChatStages { get; } = [];
 
     /// <summary>Loads local GGUF models; default: the in-process engine.</summary>
     public ILocalModelLoader? LocalModelLoader { get; set; }

@@ -20,7 +20,6 @@ internal sealed class ShutdownDrain : IDisposable
     /// <summary>The <c>code</c> of the error a request gets when shutdown refused or stopped it.</summary>
     public const string Code = "shutting_down";
 
-    private const string ItemKey = "hearth.shutdown_drain";
     private readonly CancellationTokenSource _drain = new();
     private readonly TimeSpan _grace;
     private CancellationTokenRegistration _stopping;
@@ -53,8 +52,8 @@ internal sealed class ShutdownDrain : IDisposable
 
     /// <summary>True when <paramref name="context"/>'s request was cancelled by the end of the grace (not by its client).</summary>
     public static bool StoppedByShutdown(HttpContext context) =>
-        context?.Items.TryGetValue(ItemKey, out var v) == true && v is (ShutdownDrain drain, CancellationToken client)
-        && drain.Drained.IsCancellationRequested && !client.IsCancellationRequested;
+        context?.Features.Get<DrainedRequest>() is { } request
+        && request.Drain.Drained.IsCancellationRequested && !request.ClientAborted.IsCancellationRequested;
 
     /// <summary>The message of the in-band error a stream stopped by shutdown ends with.</summary>
     public static string StoppedMessage =>
@@ -73,7 +72,7 @@ internal sealed class ShutdownDrain : IDisposable
         var client = context.RequestAborted;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(client, _drain.Token);
         context.RequestAborted = linked.Token;
-        context.Items[ItemKey] = (this, client);
+        context.Features.Set(new DrainedRequest(this, client));
         try
         {
             await next(context).ConfigureAwait(false);
@@ -97,4 +96,7 @@ internal sealed class ShutdownDrain : IDisposable
         _stopping.Dispose();
         _drain.Dispose();
     }
+
+    /// <summary>The request feature linking a request to the drain that may stop it and to its client's own abort token.</summary>
+    private sealed record DrainedRequest(ShutdownDrain Drain, CancellationToken ClientAborted);
 }

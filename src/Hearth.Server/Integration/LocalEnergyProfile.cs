@@ -30,9 +30,9 @@ internal sealed class LocalEnergyProfile
         _cpuSecondsPerToken.AddOrUpdate(model, perToken, (_, old) => old + (NewestWeight * (perToken - old)));
     }
 
-    /// <summary>A stage above metering that feeds every local model's ledger entries into <paramref name="profile"/>.</summary>
-    public static void AddStage(ChatPipelineBuilder pipeline, LocalEnergyProfile profile) =>
-        pipeline.Use((inner, model) => model.Kind == BackendKind.Local ? new ObserverChatClient(inner, model.Id, profile) : inner);
+    /// <summary>A stage above metering that feeds a local model's ledger entries into this profile; other models pass through.</summary>
+    public IChatClient Observe(IChatClient inner, ModelDescriptor model) =>
+        model.Kind == BackendKind.Local ? new ObserverChatClient(inner, model.Id, this) : inner;
 
     private sealed class ObserverChatClient(IChatClient inner, string model, LocalEnergyProfile profile) : DelegatingChatClient(inner)
     {

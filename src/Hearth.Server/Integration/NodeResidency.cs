@@ -19,28 +19,21 @@ namespace Hearth.Server.Integration;
 /// Both use the <c>Routing</c> section's residency settings (defaults without one), so a named upstream model,
 /// <c>/v1/completions</c>, the Ollama API and <c>hearth/auto</c> are all checked the same way.
 /// </summary>
-internal static class NodeResidency
+internal sealed class NodeResidency(HearthOptions options, ModelCatalog catalog, ModelBackends backends)
 {
-    /// <summary>Adds the outer residency stage (call first, so a request kept local is metered as the local model's).</summary>
-    public static void AddEntryStage(ChatPipelineBuilder pipeline, HearthOptions options, ModelCatalog catalog, Func<ModelBackends?> backends)
-    {
-        var routing = options.Routing ?? new RoutingOptions();
-        var detector = new SensitiveDataDetector(routing.Sensitive);
-        pipeline.Use((inner, model) => model.Kind != BackendKind.Upstream
-            ? inner
-            : new RouterChatClient(new ResidencyChatClient(inner, model.Id, () => LocalFallback(routing, catalog, backends()), detector, routing.Residency,
-                routing.ConfidentialApiKeys)));
-    }
+    private readonly RoutingOptions _routing = options.Routing ?? new RoutingOptions();
+    private readonly SensitiveDataDetector _detector = new((options.Routing ?? new RoutingOptions()).Sensitive);
 
-    /// <summary>Adds the fail-closed guard right above the upstream backend (call last).</summary>
-    public static void AddGuardStage(ChatPipelineBuilder pipeline, HearthOptions options)
-    {
-        var routing = options.Routing ?? new RoutingOptions();
-        var detector = new SensitiveDataDetector(routing.Sensitive);
-        pipeline.Use((inner, model) => model.Kind != BackendKind.Upstream
-            ? new DecisionEchoChatClient(inner)
-            : new ResidencyGuardChatClient(new DecisionEchoChatClient(inner), detector, model.Id, routing.ConfidentialApiKeys));
-    }
+    /// <summary>The outer residency stage (outermost, so a request kept local is metered as the local model's); local models pass through.</summary>
+    public IChatClient Entry(IChatClient inner, ModelDescriptor model) => model.Kind != BackendKind.Upstream
+        ? inner
+        : new RouterChatClient(new ResidencyChatClient(inner, model.Id, () => LocalFallback(_routing, catalog, backends), _detector, _routing.Residency,
+            _routing.ConfidentialApiKeys));
+
+    /// <summary>The fail-closed guard right above the backend (innermost); on every model it echoes a decision made above onto the response.</summary>
+    public IChatClient Guard(IChatClient inner, ModelDescriptor model) => model.Kind != BackendKind.Upstream
+        ? new DecisionEchoChatClient(inner)
+        : new ResidencyGuardChatClient(new DecisionEchoChatClient(inner), _detector, model.Id, _routing.ConfidentialApiKeys);
 
     /// <summary>
     /// The local model that answers instead of an upstream: the largest-tier local routing backend that is a local file,

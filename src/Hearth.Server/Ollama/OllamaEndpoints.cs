@@ -23,7 +23,7 @@ namespace Hearth.Server.Ollama;
 /// </summary>
 internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackends backends, HearthOptions options, TimeProvider time, Integration.NodeRouter router)
 {
-    private readonly Integration.ChatClientResolver _resolver = new(backends, router, time);
+    private readonly Pipeline.ChatClientResolver _resolver = new(backends, router, time);
 
     /// <summary>Reported by <c>/api/version</c>: Hearth's own API version.</summary>
     public const string Version = "0.1.0";
@@ -79,7 +79,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         var options = OllamaMapping.ToChatOptions(request.Options, request.Format, request.Tools);
         options.ModelId = model.RemoteId ?? model.Id;
         SetKeepAlive(options, keepAlive);
-        Integration.RequestFacts.Apply(context, options, resolved);
+        Pipeline.RequestFacts.Apply(context, options, resolved);
         await RunAsync(context, resolved.Client, model, messages, options, request.Stream != false, chat: true).ConfigureAwait(false);
     }
 
@@ -98,7 +98,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         var options = OllamaMapping.ToChatOptions(request.Options, request.Format, null);
         options.ModelId = model.RemoteId ?? model.Id;
         SetKeepAlive(options, keepAlive);
-        Integration.RequestFacts.Apply(context, options, resolved);
+        Pipeline.RequestFacts.Apply(context, options, resolved);
         List<ChatMessage> messages = [];
         if (request.Raw == true)
         {
@@ -314,7 +314,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         }
         var started = Stopwatch.GetTimestamp();
         var embeddingOptions = new EmbeddingGenerationOptions { ModelId = model.RemoteId ?? model.Id, Dimensions = request.Dimensions, AdditionalProperties = [] };
-        Integration.RequestFacts.ApplyIdentity(context, embeddingOptions);
+        Pipeline.RequestFacts.ApplyIdentity(context, embeddingOptions);
         var result = await backends.GetEmbeddingGenerator(model).GenerateAsync(request.Input, embeddingOptions, context.RequestAborted).ConfigureAwait(false);
         StreamWriters.CopyHearthHeaders(context.Response, result.AdditionalProperties);
         context.Response.ContentType = "application/json";

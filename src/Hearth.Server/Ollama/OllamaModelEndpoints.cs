@@ -75,7 +75,7 @@ internal sealed partial class OllamaEndpoints
             Capabilities = model.Kind == BackendKind.Local ? LocalCapabilities(model) : ["completion", "tools"],
         };
         show.ModelInfo["general.basename"] = model.Id;
-        show.ModelInfo["hearth.backend"] = model.Kind == BackendKind.Local ? "local" : "upstream:" + model.OwnedBy;
+        show.ModelInfo[OllamaShowResponse.BackendInfoKey] = model.Kind == BackendKind.Local ? "local" : "upstream:" + model.OwnedBy;
         if (loaded is not null)
         {
             show.ModelInfo["general.architecture"] = loaded.Architecture;

@@ -34,7 +34,7 @@ internal sealed partial class OpenAiEndpoints
         var model = Resolve(request.Model);
         var generator = backends.GetEmbeddingGenerator(model);
         var options = new EmbeddingGenerationOptions { ModelId = model.RemoteId ?? model.Id, Dimensions = request.Dimensions, AdditionalProperties = [] };
-        Integration.RequestFacts.ApplyIdentity(context, options);
+        Pipeline.RequestFacts.ApplyIdentity(context, options);
         var result = await generator.GenerateAsync(request.Input, options, context.RequestAborted).ConfigureAwait(false);
         StreamWriters.CopyHearthHeaders(context.Response, result.AdditionalProperties);
         context.Response.ContentType = "application/json";

@@ -13,7 +13,7 @@ namespace Hearth.Server.OpenAi;
 /// <summary>The OpenAI-compatible API: <c>/v1/chat/completions</c>, <c>/v1/completions</c>, <c>/v1/models</c>, <c>/v1/embeddings</c>.</summary>
 internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackends backends, TimeProvider time, Integration.NodeRouter router)
 {
-    private readonly Integration.ChatClientResolver _resolver = new(backends, router, time);
+    private readonly Pipeline.ChatClientResolver _resolver = new(backends, router, time);
 
     public void Map(IEndpointRouteBuilder app)
     {
@@ -28,9 +28,9 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
 
     /// <summary>
     /// The client for a request: <c>hearth/auto</c>, an <c>x-hearth-policy</c> header or an API key with a routing policy →
-    /// the router; else the model's own pipeline (see <see cref="Integration.ChatClientResolver"/>).
+    /// the router; else the model's own pipeline (see <see cref="Pipeline.ChatClientResolver"/>).
     /// </summary>
-    private Integration.ResolvedChat ResolveClient(HttpContext context, string id) => _resolver.Resolve(context, id, Resolve);
+    private Pipeline.ResolvedChat ResolveClient(HttpContext context, string id) => _resolver.Resolve(context, id, Resolve);
 
     private ModelDescriptor AutoDescriptor() => _resolver.AutoDescriptor();
 
@@ -43,7 +43,7 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
         var messages = OpenAiMessageMapping.ToChatMessages(request.Messages);
         var options = OpenAiRequestMapping.ToChatOptions(request);
         options.ModelId = model.RemoteId ?? model.Id;
-        Integration.RequestFacts.Apply(context, options, resolved);
+        Pipeline.RequestFacts.Apply(context, options, resolved);
         var ct = context.RequestAborted;
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         if (request.Stream != true)
@@ -157,7 +157,7 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
         var options = OpenAiRequestMapping.ToChatOptions(chat);
         options.ModelId = model.RemoteId ?? model.Id;
         options.AdditionalProperties![HearthChatProperties.RawPrompt] = true;
-        Integration.RequestFacts.Apply(context, options, resolved);
+        Pipeline.RequestFacts.Apply(context, options, resolved);
         List<ChatMessage> messages = [new ChatMessage(ChatRole.User, request.Prompt[0])];
         var ct = context.RequestAborted;
         var id = RequestIds.New("cmpl-");

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Hearth.Ledger;
 using Hearth.Ledger.Entries;
 using Hearth.Ledger.Options;
-using Hearth.Server.Integration;
+using Hearth.Server.Pipeline;
 using Hearth.TestSupport;
 using Microsoft.Data.Sqlite;
 

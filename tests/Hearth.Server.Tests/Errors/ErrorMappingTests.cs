@@ -43,7 +43,7 @@ public sealed class ErrorMappingTests
         var error = new HearthRequestException(RequestErrorKind.RateLimited, "Slow down.", null, "test_code") { RetryAfter = TimeSpan.FromSeconds(2.2) };
         await using var node = await TestNodes.StartAsync(
             TestNodes.Options(home, TestNodes.Upstream("up", upstream.BaseAddress, FixedResponseUpstream.ModelId)),
-            setup => setup.ChatPipeline.Use((inner, _) => new ThrowingChatClient(inner, error)));
+            setup => setup.ChatStages.Add((builder, _) => builder.Use(inner => new ThrowingChatClient(inner, error))));
         using var http = new HttpClient { BaseAddress = node.BaseAddress };
 
         var openAi = await http.PostAsync("v1/chat/completions", Json(new { model = FixedResponseUpstream.ModelId, messages = new[] { new { role = "user", content = "hi" } } }));

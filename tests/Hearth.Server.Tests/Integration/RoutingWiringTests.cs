@@ -130,7 +130,7 @@ public sealed class RoutingWiringTests
         using var home = new TempDir("hearth-ledger-defaults-");
         var options = HearthConfiguration.Load(new Dictionary<string, string?> { ["Home"] = home.Path });
 
-        var ledger = Hearth.Server.Integration.NodeLedger.Resolve(options.Ledger, home.Path);
+        var ledger = Hearth.Server.Pipeline.NodeLedger.Resolve(options.Ledger, home.Path);
 
         Assert.Equal(Path.Combine(home.Path, "ledger", "ledger.db"), ledger.Store.Connection);
         Assert.Equal(Hearth.Ledger.Options.LedgerDurability.Journal, ledger.Store.Durability);

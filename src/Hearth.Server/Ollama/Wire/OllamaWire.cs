@@ -129,6 +129,9 @@ public sealed class OllamaShowResponse
     public string Template { get; set; } = "";
     public OllamaModelDetails Details { get; set; } = new();
     public Dictionary<string, string> ModelInfo { get; set; } = [];
+
+    /// <summary>Hearth's own <c>model_info</c> field: which backend serves the model (<c>local</c> or <c>upstream:NAME</c>).</summary>
+    public const string BackendInfoKey = "hearth.backend";
     public List<string> Capabilities { get; set; } = [];
     public string? ModifiedAt { get; set; }
 }

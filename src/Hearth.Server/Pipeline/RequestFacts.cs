@@ -1,9 +1,10 @@
 using Hearth.Contracts;
+using Hearth.Server.Auth;
 using Hearth.Server.Errors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 
-namespace Hearth.Server.Integration;
+namespace Hearth.Server.Pipeline;
 
 /// <summary>
 /// Writes what the HTTP edge knows about a request into its typed <see cref="Contracts.RequestFacts"/> for the ledger, budgets
@@ -53,13 +54,9 @@ internal static class RequestFacts
 
     private static Contracts.RequestFacts Identity(HttpContext context, Contracts.RequestFacts facts)
     {
-        if (context.Items.TryGetValue(Auth.HearthAuth.TenantItem, out var tenant) && tenant is string t)
+        if (context.GetApiKeyIdentity() is { } identity)
         {
-            facts = facts with { Tenant = t };
-        }
-        if (context.Items.TryGetValue(Auth.HearthAuth.KeyIdItem, out var key) && key is string id)
-        {
-            facts = facts with { ApiKeyId = id };
+            facts = facts with { Tenant = identity.Tenant, ApiKeyId = identity.KeyId };
         }
         return facts;
     }

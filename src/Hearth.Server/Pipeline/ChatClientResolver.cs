@@ -1,10 +1,11 @@
-
+using Hearth.Server.Auth;
 using Hearth.Server.Backends;
 using Hearth.Server.Http;
+using Hearth.Server.Integration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 
-namespace Hearth.Server.Integration;
+namespace Hearth.Server.Pipeline;
 
 /// <summary>The client that serves a request, the model the response names, and the model to record as named (routed requests).</summary>
 /// <param name="Client">The router (with decision headers) or the model's own pipeline.</param>
@@ -47,6 +48,5 @@ internal sealed class ChatClientResolver(ModelBackends backends, NodeRouter rout
     private static bool HasPolicyHeader(HttpContext context) =>
         context.Request.Headers.TryGetValue(RequestFacts.PolicyHeader, out var v) && v.ToString().Trim().Length > 0;
 
-    private static string? KeyId(HttpContext context) =>
-        context.Items.TryGetValue(Auth.HearthAuth.KeyIdItem, out var key) ? key as string : null;
+    private static string? KeyId(HttpContext context) => context.GetApiKeyIdentity()?.KeyId;
 }

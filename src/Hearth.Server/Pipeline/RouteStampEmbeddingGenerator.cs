@@ -2,7 +2,7 @@ using Hearth.Contracts;
 using Hearth.Server.Backends;
 using Microsoft.Extensions.AI;
 
-namespace Hearth.Server.Integration;
+namespace Hearth.Server.Pipeline;
 
 /// <summary>
 /// Between budget and metering for embeddings, like <see cref="RouteStampChatClient"/>: the entry's route is the model id that

@@ -7,9 +7,9 @@ using Hearth.Ledger.Store;
 using Hearth.Server.Backends;
 using Hearth.Server.Configuration;
 
-namespace Hearth.Server.Integration;
+namespace Hearth.Server.Pipeline;
 
-/// <summary>How a node opens its ledger and puts it into the chat pipeline.</summary>
+/// <summary>How a node opens its ledger, meters each model and serves the ledger API.</summary>
 public static class NodeLedger
 {
     /// <summary>Folder under <c>$HEARTH_HOME</c> holding the SQLite ledger, its journal and the node key.</summary>
@@ -42,26 +42,6 @@ public static class NodeLedger
     }
 
     /// <summary>
-    /// Adds, below telemetry: budget check → route/backend stamp → metering, to the chat and to the embedding pipeline.
-    /// The local model used for a chat budget downgrade is the smallest local GGUF file.
-    /// </summary>
-    internal static void AddStages(ChatPipelineBuilder pipeline, EmbeddingPipelineBuilder embeddings, HearthOptions options, LedgerNode ledger, ModelCatalog catalog,
-        Func<ModelBackends?> backends)
-    {
-        var versions = new ModelVersions();
-        embeddings.Use((inner, model) => new BudgetEmbeddingGenerator(inner, model, ledger.Budgets));
-        embeddings.Use((inner, model) => new RouteStampEmbeddingGenerator(inner, model));
-        embeddings.Use((inner, model) => inner.UseHearthMetering(ledger.Meter, ledger.Writer, MeteringOptions(model, options, ledger, versions)));
-        pipeline.Use((inner, model) => new BudgetChatClient(inner, model, ledger.Budgets, () =>
-        {
-            var local = catalog.LocalModels().OrderBy(m => m.SizeBytes).FirstOrDefault();
-            return local is null || backends() is not { } b ? null : (b.GetChatClient(local), local.Id);
-        }));
-        pipeline.Use((inner, model) => new RouteStampChatClient(inner, model));
-        pipeline.Use((inner, model) => inner.UseHearthMetering(ledger.Meter, ledger.Writer, MeteringOptions(model, options, ledger, versions)));
-    }
-
-    /// <summary>
     /// The HttpClient live intensity sources and the on-site signal use: no proxy, a connect timeout, and an overall timeout
     /// of twice <c>Intensity:RequestTimeout</c> (each call is also cut at RequestTimeout by the fallback). The node disposes it.
     /// </summary>
@@ -88,7 +68,11 @@ public static class NodeLedger
             ledger.Options.Store.Kind == LedgerStoreKind.Sqlite ? [ledger.Key.PublicKeySpkiBase64] : null,
             new LedgerVerifyOptions { CheckpointEveryEntries = ledger.Options.Store.CheckpointEveryEntries, AnchorPath = ledger.AnchorPath });
 
-    private static MeteringChatClientOptions MeteringOptions(ModelDescriptor model, HearthOptions options, LedgerNode ledger, ModelVersions versions) => new()
+    /// <summary>
+    /// How the ledger meters <paramref name="model"/>: its backend name and model version as defaults for the entries, the
+    /// upstream's energy profile for a remote model, and the budgets whose spend each entry counts against.
+    /// </summary>
+    internal static MeteringChatClientOptions MeteringOptions(ModelDescriptor model, HearthOptions options, LedgerNode ledger, ModelVersions versions) => new()
     {
         DefaultBackend = RouteStampChatClient.BackendName(model),
         DefaultModelVersion = versions.For(model),

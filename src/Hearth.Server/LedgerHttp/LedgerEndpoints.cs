@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Hearth.Ledger.Api;
+using Hearth.Server.Auth;
 using Hearth.Server.Errors;
 using Hearth.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace Hearth.Server.Integration;
+namespace Hearth.Server.LedgerHttp;
 
 /// <summary>
 /// <c>GET /v1/ledger/entries?after=&amp;limit=&amp;tenant=&amp;model=&amp;route=&amp;from=&amp;to=</c>, <c>GET /v1/ledger/entries/{id}</c>,
@@ -32,7 +33,7 @@ internal sealed class LedgerEndpoints(LedgerApi api)
 
     /// <summary>The tenant a tenant key is limited to (the scope); null (no scope) for an admin key or while authentication is off.</summary>
     private static string? Scope(HttpContext context) =>
-        !Auth.HearthAuth.IsAdmin(context) && context.Items.TryGetValue(Auth.HearthAuth.TenantItem, out var t) && t is string tenant ? tenant : null;
+        HearthAuth.IsAdmin(context) ? null : context.GetApiKeyIdentity()?.Tenant;
 
     /// <summary>The tenant filter to apply: the caller's own; a different one asked for is refused.</summary>
     private static string? ScopedTenant(HttpContext context, string? asked)

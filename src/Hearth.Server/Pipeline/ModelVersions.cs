@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Hearth.Server.Backends;
 
-namespace Hearth.Server.Integration;
+namespace Hearth.Server.Pipeline;
 
 /// <summary>
 /// The model version written into ledger entries: the lower-case hex SHA-256 of a local GGUF file (hashed once per file path,

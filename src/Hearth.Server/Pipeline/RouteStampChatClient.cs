@@ -3,7 +3,7 @@ using Hearth.Contracts;
 using Hearth.Server.Backends;
 using Microsoft.Extensions.AI;
 
-namespace Hearth.Server.Integration;
+namespace Hearth.Server.Pipeline;
 
 /// <summary>
 /// Sits between budget and metering: records which model actually served the request as the ledger entry's route
