@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using Hearth.Server.Backends;
 using Hearth.Server.Pipeline;
 using Hearth.Server.Tests.Support;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.AI;
 
 namespace Hearth.Server.Tests.Pipeline;
 
-/// <summary>The route stamps over hand-written inner clients: the model id the backend expects, on a copy of the caller's options.</summary>
+/// <summary>The route stamps over hand-written inner clients: the model id the backend expects and the serving model the ledger records, on a copy of the caller's options.</summary>
 public sealed class RouteStampTests
 {
     private static readonly ModelDescriptor Local = new("tiny", BackendKind.Local, "hearth", null, "/models/tiny.gguf", 1, DateTimeOffset.UnixEpoch);
@@ -26,6 +27,7 @@ public sealed class RouteStampTests
         Assert.Equal(0.5f, seen.Temperature);
         Assert.Equal("gpt", options.ModelId);
         Assert.Null(options.AdditionalProperties);
+        Assert.Equal(new ServingModel("gpt", "upstream:cloud"), seen.GetServingModel());
     }
 
     [Fact]
@@ -40,7 +42,9 @@ public sealed class RouteStampTests
             updates.Add(u);
         }
 
-        Assert.Equal("tiny", Assert.Single(inner.Calls)!.ModelId);
+        var seen = Assert.Single(inner.Calls);
+        Assert.Equal("tiny", seen!.ModelId);
+        Assert.Equal(new ServingModel("tiny", "local"), seen.GetServingModel());
         Assert.Equal(3, updates.Count);
         Assert.Equal("ab", string.Concat(updates.Select(u => u.Text)));
     }
@@ -65,6 +69,8 @@ public sealed class RouteStampTests
         Assert.Equal("gpt-4o-2024", seen!.ModelId);
         Assert.Equal(8, seen.Dimensions);
         Assert.Equal("gpt", options.ModelId);
+        Assert.Equal(new ServingModel("gpt", "upstream:cloud"), seen.GetServingModel());
+        Assert.Null(options.GetServingModel());
     }
 
     private sealed class FakeEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
