@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Hearth.Contracts;
 using Hearth.Inference.Engine.Json;
 using Hearth.Inference.Engine.Sampling;
 using Hearth.Inference.Engine.Scheduling;
@@ -134,7 +135,7 @@ public sealed partial class LoadedModel
         for (var i = 0; i < count; i++)
         {
             var id = topIds[i];
-            result[i] = new TokenLogProb(id, TokenText(id), logits[id] - logSumExp);
+            result[i] = new TokenLogProb(TokenText(id), logits[id] - logSumExp, id);
         }
         return result;
     }
