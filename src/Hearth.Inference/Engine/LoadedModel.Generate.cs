@@ -4,6 +4,7 @@ using Hearth.Inference.Engine.Json;
 using Hearth.Inference.Engine.Sampling;
 using Hearth.Inference.Engine.Scheduling;
 using Hearth.Inference.Kernels;
+using Hearth.Inference.Models;
 using Hearth.Inference.Tokenizers;
 
 namespace Hearth.Inference.Engine;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Hearth.Contracts;
+using Hearth.Inference.Models;
 using Microsoft.Extensions.AI;
 
 namespace Hearth.Inference.Engine;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hearth.Contracts;
+using Hearth.Inference.Models;
 using Hearth.Inference.Templates;
 
 namespace Hearth.Inference.Engine;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Hearth.Contracts;
+using Hearth.Inference.Models;
 using Microsoft.Extensions.AI;
 
 namespace Hearth.Inference.Engine;

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Hearth.Inference.Engine;
 using Hearth.Inference.Gguf;
+using Hearth.Inference.Models;
 using Hearth.Inference.Tests.Models;
 using Hearth.TestSupport;
 

@@ -2,6 +2,7 @@ using System.Text;
 using Hearth.Contracts;
 using Hearth.Inference.Engine;
 using Hearth.Inference.Import;
+using Hearth.Inference.Models;
 using Hearth.TestSupport;
 using Microsoft.Extensions.AI;
 

@@ -67,9 +67,10 @@ public sealed class LocalModelManagerTests
     {
         using var manager = new LocalModelManager(new CountingLoader(), new LocalModelOptions { MemoryCapBytes = 50 });
 
-        var e = await Assert.ThrowsAsync<ApiException>(() => manager.AcquireAsync(Model("huge", 100), CancellationToken.None));
+        var e = await Assert.ThrowsAsync<HearthRequestException>(() => manager.AcquireAsync(Model("huge", 100), CancellationToken.None));
 
-        Assert.Equal(507, e.StatusCode);
+        Assert.Equal(507, ErrorMapping.StatusOf(e.Kind).Status);
+        Assert.Equal("insufficient_memory", e.Code);
     }
 
     [Fact]

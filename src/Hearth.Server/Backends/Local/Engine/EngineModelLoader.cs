@@ -1,6 +1,7 @@
 using Hearth.Contracts;
 using Hearth.Inference.Engine;
 using Hearth.Inference.Gguf;
+using Hearth.Inference.Models;
 using Hearth.Server.Configuration;
 
 namespace Hearth.Server.Backends.Local.Engine;
