@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using Hearth.Inference.Engine;
 using Hearth.Inference.Gguf;
 using Hearth.Inference.Import;
+using Hearth.Inference.Models;
 using Hearth.Inference.Tokenizers;
 using Hearth.Inference.Templates;
 using Hearth.Ledger.Options;

@@ -38,6 +38,9 @@ public enum RequestErrorKind
 
     /// <summary>Not enough memory or disk to serve (507).</summary>
     InsufficientStorage,
+
+    /// <summary>The request is larger than a backend accepts (413).</summary>
+    ContentTooLarge,
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using Hearth.Inference.Engine;
 using Hearth.Inference.Gguf;
+using Hearth.Inference.Models;
 using Hearth.Inference.Tokenizers;
 using Hearth.Routing.Evaluation;
 using Hearth.Routing.Policies;

@@ -1,3 +1,4 @@
+using Hearth.Inference.Models;
 namespace Hearth.Inference.Engine;
 
 /// <summary>How a model is loaded and run.</summary>

@@ -1,3 +1,5 @@
+using Hearth.Contracts;
+
 namespace Hearth.Inference.Engine;
 
 /// <summary>One step of a generation stream.</summary>
@@ -8,7 +10,7 @@ namespace Hearth.Inference.Engine;
 /// <c>Text</c> gives the full output, never containing a stop string or anything after it.
 /// </param>
 /// <param name="LogProbability">Natural-log probability of <paramref name="TokenId"/> under the raw model distribution (temperature 1, no penalties).</param>
-/// <param name="TopAlternatives">The <see cref="GenerationRequest.TopLogProbs"/> most likely tokens at this step, most likely first.</param>
+/// <param name="TopAlternatives">The <see cref="GenerationRequest.TopLogProbs"/> most likely tokens at this step, most likely first (each with its vocabulary id, no alternatives of its own).</param>
 /// <param name="FinishReason">Set on the last step only.</param>
 public sealed record GeneratedToken(
     int TokenId,

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Text;
+using Hearth.Inference.Models;
 
 namespace Hearth.Inference.Engine;
 

@@ -1,8 +1,10 @@
 using System.Runtime.CompilerServices;
+using Hearth.Contracts;
 using Hearth.Inference.Engine.Json;
 using Hearth.Inference.Engine.Sampling;
 using Hearth.Inference.Engine.Scheduling;
 using Hearth.Inference.Kernels;
+using Hearth.Inference.Models;
 using Hearth.Inference.Tokenizers;
 
 namespace Hearth.Inference.Engine;
@@ -134,7 +136,7 @@ public sealed partial class LoadedModel
         for (var i = 0; i < count; i++)
         {
             var id = topIds[i];
-            result[i] = new TokenLogProb(id, TokenText(id), logits[id] - logSumExp);
+            result[i] = new TokenLogProb(TokenText(id), logits[id] - logSumExp, id);
         }
         return result;
     }

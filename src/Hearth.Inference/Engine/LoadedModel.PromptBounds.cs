@@ -1,4 +1,5 @@
 using System.Text;
+using Hearth.Inference.Models;
 
 namespace Hearth.Inference.Engine;
 

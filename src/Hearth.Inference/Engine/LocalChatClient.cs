@@ -1,38 +1,37 @@
 using System.Runtime.CompilerServices;
+using Hearth.Contracts;
+using Hearth.Inference.Models;
 using Microsoft.Extensions.AI;
 
 namespace Hearth.Inference.Engine;
 
 /// <summary>
-/// Hearth's local engine as an <see cref="IChatClient"/>. Messages are rendered with the model's chat template (ChatML when it
-/// has none), tokenized with special tokens parsed, and generated with <see cref="LoadedModel.GenerateAsync"/>.
+/// Hearth's local engine as an <see cref="IChatClient"/>: chat, raw prompts and tool calling over one <see cref="LoadedModel"/>,
+/// with token log-probabilities on request and typed errors.
 /// </summary>
 /// <remarks>
-/// Options: Temperature (default 1; 0 = greedy), TopP, TopK, Seed, MaxOutputTokens (default: the rest of the context window),
-/// StopSequences, FrequencyPenalty, PresencePenalty, ResponseFormat (JSON → one JSON object, syntax enforced by masking; a
-/// schema is not enforced). Tools are not supported (tool definitions are ignored). Additional option
-/// <see cref="TopLogProbsOptionKey"/> (int 0–20) asks for alternatives. Results carry usage (input/output tokens), the finish
-/// reason and, under <see cref="LogProbsKey"/> in AdditionalProperties, an <c>IReadOnlyList&lt;TokenLogProbs&gt;</c> (one per
-/// emitted token; natural logs of the raw model distribution). The final usage also carries, in
-/// <see cref="UsageDetails.AdditionalCounts"/> under <see cref="CpuMicrosecondsKey"/>, the CPU time the engine spent on the
-/// request (its token share of every batched forward step plus its sampling; see <see cref="GeneratedToken.CpuSeconds"/>),
-/// in microseconds, when per-thread CPU clocks are available. Thread-safe; does not own the model (disposing the client
-/// leaves the model loaded).
+/// <para>Prompts. Messages are rendered with the model's chat template (ChatML when it has none, with <c>&lt;|im_end|&gt;</c> as
+/// an extra stop string) and tokenized with special tokens parsed. When the options say <see cref="RequestContext.IsRawPrompt"/>
+/// the messages' text is the prompt itself, tokenized without a template. With <see cref="ChatOptions.Tools"/> (and a tool
+/// mode other than none) the tools are rendered through the template and the output parsed for calls (see
+/// <c>LocalChatClient.Tools.cs</c>).</para>
+/// <para>Options: Temperature (default 1; 0 = greedy), TopP, TopK, Seed, MaxOutputTokens (default: the rest of the context
+/// window), StopSequences, FrequencyPenalty, PresencePenalty, ResponseFormat (JSON → one JSON object, syntax enforced by
+/// masking; a schema is not enforced), Tools, ToolMode, AllowMultipleToolCalls, and <see cref="RequestContext.GetLogProbsRequest(ChatOptions?)"/>.</para>
+/// <para>Results. Updates carry the model id, a response id, the finish reason and, on the last one, a <see cref="UsageContent"/>
+/// with input/output tokens and the engine CPU time (<see cref="RequestContext.GetEngineCpuTime"/>: the request's token share
+/// of every batched forward step plus its sampling, when per-thread CPU clocks are available). When log-probabilities are asked
+/// for, each update (and the whole response) carries <see cref="RequestContext.GetTokenLogProbs(ChatResponseUpdate?)"/>: one
+/// <see cref="TokenLogProb"/> per generated token, natural logs of the raw model distribution, named by the token's own text.
+/// The prompt's token count goes to <see cref="RequestContext.ReportPromptTokens"/> as soon as it is tokenized.</para>
+/// <para>Errors: a <see cref="HearthRequestException"/> for anything the request got wrong — a prompt that cannot fit the context
+/// window (<c>context_length_exceeded</c>, checked on the messages' bytes and a prefix before rendering, then exactly), a template
+/// that rejects or overruns on the messages (<c>template_error</c>, <c>template_limit_exceeded</c>), tools on a model without a
+/// tool-call syntax (<c>tools_unsupported</c>), a <c>tool_choice</c> naming an unknown function, an invalid option value.</para>
+/// <para>Thread-safe; does not own the model (disposing the client leaves the model loaded).</para>
 /// </remarks>
-public sealed class LocalChatClient : IChatClient
+public sealed partial class LocalChatClient : IChatClient
 {
-    /// <summary>AdditionalProperties key of the per-token log-probabilities in responses and streaming updates.</summary>
-    public const string LogProbsKey = "hearth.logprobs";
-
-    /// <summary>ChatOptions.AdditionalProperties key (int) for how many alternatives to report per token.</summary>
-    public const string TopLogProbsOptionKey = "hearth.top_logprobs";
-
-    /// <summary>
-    /// <see cref="UsageDetails.AdditionalCounts"/> key of the request's engine CPU time in microseconds (the ledger's
-    /// <c>MeteringChatClient</c> reads the same key).
-    /// </summary>
-    public const string CpuMicrosecondsKey = "hearth.cpu_microseconds";
-
     private readonly LoadedModel _model;
     private readonly ChatClientMetadata _metadata;
 
@@ -51,12 +50,11 @@ public sealed class LocalChatClient : IChatClient
             updates.Add(update);
         }
         var response = updates.ToChatResponse();
-        var logProbs = updates
-            .Where(u => u.AdditionalProperties?.ContainsKey(LogProbsKey) == true)
-            .SelectMany(u => (IReadOnlyList<TokenLogProbs>)u.AdditionalProperties![LogProbsKey]!)
-            .ToArray();
-        response.AdditionalProperties ??= [];
-        response.AdditionalProperties[LogProbsKey] = logProbs;
+        response.AdditionalProperties = null;
+        if (options.GetLogProbsRequest() is not null)
+        {
+            response.SetTokenLogProbs([.. updates.SelectMany(u => u.GetTokenLogProbs() ?? [])]);
+        }
         return response;
     }
 
@@ -64,9 +62,92 @@ public sealed class LocalChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        var list = messages as IList<ChatMessage> ?? [.. messages];
+        IAsyncEnumerable<ChatResponseUpdate> source;
+        try
+        {
+            EnsurePromptFits(list);
+            source = options?.Tools is { Count: > 0 } && options.ToolMode is not NoneChatToolMode
+                ? ToolCallingAsync(list, options, cancellationToken)
+                : options.IsRawPrompt()
+                    ? RawPromptAsync(string.Concat(list.Select(m => m.Text)), options, cancellationToken)
+                    : ChatAsync(list, options, cancellationToken);
+        }
+        catch (Exception e) when (RequestError(e) is { } request)
+        {
+            throw request;
+        }
+        await using var updates = source.GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            try
+            {
+                if (!await updates.MoveNextAsync().ConfigureAwait(false))
+                {
+                    yield break;
+                }
+            }
+            catch (Exception e) when (RequestError(e) is { } request)
+            {
+                throw request;
+            }
+            yield return updates.Current;
+        }
+    }
+
+    /// <summary>
+    /// Refuses messages whose text alone cannot fit the context window before the template renders them and the tokenizer
+    /// runs over all of it: first on their byte length, then on a prefix as long as the context allows
+    /// (<see cref="LoadedModel.EnsurePromptFits"/>). The rendered prompt holds all these texts, so both bounds apply; prompts that
+    /// pass are tokenized in full and checked exactly when generation starts.
+    /// </summary>
+    private void EnsurePromptFits(IList<ChatMessage> messages)
+    {
+        var texts = new List<string>();
+        foreach (var message in messages)
+        {
+            foreach (var content in message.Contents)
+            {
+                if (content is TextContent text)
+                {
+                    texts.Add(text.Text);
+                }
+            }
+        }
+        try
+        {
+            _model.EnsurePromptFits(texts, parseSpecialTokens: true);
+        }
+        catch (ContextOverflowException e)
+        {
+            throw LocalChatErrors.MessagesTooLong(e);
+        }
+    }
+
+    private IAsyncEnumerable<ChatResponseUpdate> ChatAsync(IList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    {
         var (prompt, fallback) = ChatPromptBuilder.Build(_model, messages, options, cancellationToken);
-        var request = ToRequest(prompt, options, fallback);
-        ReportInputTokens(options, prompt.Length);
+        return GenerateAsync(ToRequest(prompt, options, fallback), options, cancellationToken);
+    }
+
+    /// <summary>The text as the whole prompt: no template, BOS when the model wants one (BOS alone for an empty text).</summary>
+    private IAsyncEnumerable<ChatResponseUpdate> RawPromptAsync(string prompt, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        var tokenizer = _model.Tokenizer;
+        var tokens = tokenizer.Encode(prompt, addBos: tokenizer.AddBosByDefault && tokenizer.BosTokenId >= 0);
+        if (tokens.Length == 0 && tokenizer.BosTokenId >= 0)
+        {
+            tokens = [tokenizer.BosTokenId];
+        }
+        return GenerateAsync(ToRequest(tokens, options, chatMlFallback: false), options, cancellationToken);
+    }
+
+    /// <summary>One update per generated token; the last carries the finish reason and the usage.</summary>
+    private async IAsyncEnumerable<ChatResponseUpdate> GenerateAsync(GenerationRequest request, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var promptTokens = request.PromptTokens.Count;
+        options.ReportPromptTokens(promptTokens);
+        var logProbs = options.GetLogProbsRequest() is not null;
         var responseId = "hearth-" + Guid.NewGuid().ToString("N")[..16];
         var created = DateTimeOffset.UtcNow;
         var output = 0;
@@ -79,37 +160,22 @@ public sealed class LocalChatClient : IChatClient
                 MessageId = responseId,
                 ModelId = _model.Info.Id,
                 CreatedAt = created,
-                AdditionalProperties = new AdditionalPropertiesDictionary
-                {
-                    [LogProbsKey] = new[] { new TokenLogProbs(new TokenLogProb(token.TokenId, token.TokenText, token.LogProbability), token.TopAlternatives) },
-                },
             };
+            if (logProbs)
+            {
+                update.SetTokenLogProbs([new TokenLogProb(token.TokenText, token.LogProbability, token.TopAlternatives, token.TokenId)]);
+            }
             if (token.FinishReason is { } reason)
             {
                 update.FinishReason = reason == FinishReason.Length ? ChatFinishReason.Length : ChatFinishReason.Stop;
-                update.Contents.Add(new UsageContent(Usage(prompt.Length, output, token.CpuSeconds)));
+                update.Contents.Add(new UsageContent(Usage(promptTokens, output, token.CpuSeconds)));
             }
             yield return update;
         }
     }
 
-    /// <summary>
-    /// Request option key of an <see cref="Action{T}"/> of <see cref="long"/> told the prompt's token count once it is
-    /// tokenized (the ledger's metering stage sets it, so a cancelled request still records its tokens in).
-    /// </summary>
-    public const string InputTokensObserverKey = "hearth.input_tokens_observer";
-
-    /// <summary>Tells the <see cref="InputTokensObserverKey"/> observer, when the options carry one, how many prompt tokens there are.</summary>
-    public static void ReportInputTokens(ChatOptions? options, int promptTokens)
-    {
-        if (options?.AdditionalProperties?.TryGetValue(InputTokensObserverKey, out var o) == true && o is Action<long> observe)
-        {
-            observe(promptTokens);
-        }
-    }
-
-    /// <summary>The usage of a finished generation, with the engine CPU time under <see cref="CpuMicrosecondsKey"/> when known.</summary>
-    public static UsageDetails Usage(int inputTokens, int outputTokens, double? cpuSeconds)
+    /// <summary>The usage of a finished generation, with the engine CPU time when known.</summary>
+    private static UsageDetails Usage(int inputTokens, int outputTokens, double? cpuSeconds)
     {
         var usage = new UsageDetails
         {
@@ -119,7 +185,7 @@ public sealed class LocalChatClient : IChatClient
         };
         if (cpuSeconds is { } cpu && cpu >= 0)
         {
-            usage.AdditionalCounts = new() { [CpuMicrosecondsKey] = (long)Math.Round(cpu * 1e6) };
+            usage.SetEngineCpuTime(TimeSpan.FromMicroseconds(Math.Round(cpu * 1e6)));
         }
         return usage;
     }
@@ -147,6 +213,14 @@ public sealed class LocalChatClient : IChatClient
         // The model is owned by whoever loaded it.
     }
 
+    /// <summary><see cref="HearthRequestException"/> for a failure the request caused, or null for the rest.</summary>
+    private HearthRequestException? RequestError(Exception e) => e switch
+    {
+        HearthRequestException => null,   // already typed: rethrown as it is
+        ContextOverflowException overflow => LocalChatErrors.PromptTooLong(overflow),
+        _ => LocalChatErrors.FromTemplateOrArgument(_model.Info.Id, e),
+    };
+
     internal GenerationRequest ToRequest(int[] prompt, ChatOptions? options, bool chatMlFallback)
     {
         var stops = new List<string>(options?.StopSequences ?? []);
@@ -154,18 +228,13 @@ public sealed class LocalChatClient : IChatClient
         {
             stops.Add(ChatPromptBuilder.ChatMlEndOfTurn);
         }
-        var topLogProbs = 0;
-        if (options?.AdditionalProperties?.TryGetValue(TopLogProbsOptionKey, out var value) == true)
-        {
-            topLogProbs = Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
-        }
         var remaining = Math.Max(1, _model.Info.ContextLength - prompt.Length);
         return new GenerationRequest
         {
             PromptTokens = prompt,
             MaxTokens = options?.MaxOutputTokens is int max ? max : remaining,
             StopStrings = stops,
-            TopLogProbs = topLogProbs,
+            TopLogProbs = options.GetLogProbsRequest()?.TopAlternatives ?? 0,
             Format = options?.ResponseFormat is ChatResponseFormatJson ? OutputFormat.JsonObject : OutputFormat.Text,
             Sampling = new SamplingOptions
             {

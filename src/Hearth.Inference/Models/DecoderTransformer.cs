@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using Hearth.Inference.Engine;
 using Hearth.Inference.Kernels;
 using Hearth.Inference.Models.Blocks;
 

@@ -1,4 +1,3 @@
-using Hearth.Inference.Engine;
 using Hearth.Inference.Gguf;
 using Hearth.Inference.Kernels;
 

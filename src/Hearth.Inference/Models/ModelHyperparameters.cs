@@ -26,7 +26,7 @@ public sealed record ModelHyperparameters
     public int QueryDimension => HeadCount * HeadDimension;
     public int KvDimension => HeadCountKv * HeadDimension;
 
-    /// <summary>Throws <see cref="Engine.UnsupportedModelException"/> when the shape is inconsistent or out of the supported range.</summary>
+    /// <summary>Throws <see cref="UnsupportedModelException"/> when the shape is inconsistent or out of the supported range.</summary>
     public void Validate()
     {
         Require(EmbeddingLength is > 0 and <= 65536, $"embedding length {EmbeddingLength}");
@@ -49,7 +49,7 @@ public sealed record ModelHyperparameters
     {
         if (!condition)
         {
-            throw new Engine.UnsupportedModelException($"Unsupported {Architecture} model: {what}.");
+            throw new UnsupportedModelException($"Unsupported {Architecture} model: {what}.");
         }
     }
 }

@@ -1,4 +1,3 @@
-using Hearth.Inference.Engine;
 
 namespace Hearth.Inference.Models;
 

@@ -41,7 +41,7 @@ internal sealed class MeteredCall : IDisposable
     public long ContentUpdates { get; set; }
 
     /// <summary>
-    /// Prompt tokens the backend reported before it finished (through <see cref="MeteringChatClient.InputTokensObserverKey"/>);
+    /// Prompt tokens the backend reported before it finished (through <see cref="RequestContext.ReportPromptTokens"/>);
     /// the tokens in of a cancelled or failed call. 0 when the backend reports none (upstreams report usage only at the end).
     /// </summary>
     public long InputTokensSeen => Interlocked.Read(ref _inputTokensSeen);
@@ -49,11 +49,10 @@ internal sealed class MeteredCall : IDisposable
     private long _inputTokensSeen;
 
     /// <summary>Returns options for the inner call carrying the input-token observer (a clone; the caller's options are not changed).</summary>
-    public TOptions WithInputTokenObserver<TOptions>(TOptions? options, Func<TOptions> create, Func<TOptions, TOptions> clone, Func<TOptions, AdditionalPropertiesDictionary> props)
-        where TOptions : class
+    public ChatOptions WithInputTokenObserver(ChatOptions? options)
     {
-        var o = options is null ? create() : clone(options);
-        props(o)[MeteringChatClient.InputTokensObserverKey] = new Action<long>(n => Interlocked.Exchange(ref _inputTokensSeen, Math.Max(0, n)));
+        var o = options?.Clone() ?? new ChatOptions();
+        o.SetPromptTokensObserver(n => Interlocked.Exchange(ref _inputTokensSeen, Math.Max(0, n)));
         return o;
     }
 
@@ -114,14 +113,14 @@ internal sealed class MeteredCall : IDisposable
     }
 
     /// <summary>
-    /// When <paramref name="usage"/> carries the engine's own CPU time (<see cref="MeteringChatClient.CpuMicrosecondsKey"/>), the
+    /// When <paramref name="usage"/> carries the engine's own CPU time (<see cref="RequestContext.GetEngineCpuTime"/>), the
     /// entry's CpuSeconds becomes that figure instead of the meter's split of the process CPU.
     /// </summary>
     public void ReportEngineCpu(UsageDetails? usage)
     {
-        if (usage?.AdditionalCounts?.TryGetValue(MeteringChatClient.CpuMicrosecondsKey, out var cpuMicroseconds) == true && cpuMicroseconds >= 0)
+        if (usage.GetEngineCpuTime() is { } cpu && cpu >= TimeSpan.Zero)
         {
-            _scope.ReportCpuSeconds(cpuMicroseconds / 1e6);
+            _scope.ReportCpuSeconds(cpu.TotalMicroseconds / 1e6);
         }
     }
 
@@ -147,7 +146,8 @@ internal sealed class MeteredCall : IDisposable
 
     /// <summary>
     /// Records a cancelled or failed call (tokens in = <see cref="InputTokensSeen"/>, tokens out = <see cref="ContentUpdates"/>),
-    /// unless an entry was already recorded, or <paramref name="error"/> is an <see cref="IRequestRefusal"/> (refused before
+    /// unless an entry was already recorded, or <paramref name="error"/> is a <see cref="HearthRequestException"/> with
+    /// <see cref="HearthRequestException.RefusedBeforeWork"/> (refused before
     /// any work: no entry). A ledger failure here is swallowed so the caller sees the request's own error.
     /// </summary>
     public async Task AbortAsync(RequestOutcome outcome, Exception? error = null)
@@ -156,7 +156,7 @@ internal sealed class MeteredCall : IDisposable
         {
             return;
         }
-        if (error is IRequestRefusal)
+        if (error is HearthRequestException { RefusedBeforeWork: true })
         {
             _recorded = true;
             return;

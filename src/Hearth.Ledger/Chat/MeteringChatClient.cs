@@ -49,23 +49,11 @@ public sealed record MeteringChatClientOptions
 /// or <see cref="RequestOutcome.Cancelled"/>, tokens in 0 and tokens out = content updates streamed so far (0 when not
 /// streaming); then the exception propagates unchanged. A stream the consumer abandons before its end is recorded as
 /// cancelled. Thread-safe.</para>
-/// <para>CPU time: when the usage carries <see cref="CpuMicrosecondsKey"/> (Hearth's local engine), the entry's CpuSeconds
+/// <para>CPU time: when the usage carries the engine's CPU time (<see cref="RequestContext.GetEngineCpuTime"/>, Hearth's local engine), the entry's CpuSeconds
 /// is that figure; otherwise the meter's split of the process CPU.</para>
 /// </remarks>
 public sealed class MeteringChatClient : DelegatingChatClient
 {
-    /// <summary>
-    /// <see cref="UsageDetails.AdditionalCounts"/> key under which a local engine reports the request's own CPU time in
-    /// microseconds; when present, the entry's CpuSeconds is that figure (<see cref="RequestScope.ReportCpuSeconds"/>).
-    /// </summary>
-    public const string CpuMicrosecondsKey = "hearth.cpu_microseconds";
-
-    /// <summary>
-    /// Request <see cref="ChatOptions.AdditionalProperties"/> key of an <see cref="Action{T}"/> of <see cref="long"/> that a
-    /// backend calls with the prompt's token count as soon as it knows it (a local engine, after tokenizing), so a call
-    /// cancelled before its usage arrives still records its tokens in. The metering stage sets it on a clone of the options.
-    /// </summary>
-    public const string InputTokensObserverKey = "hearth.input_tokens_observer";
 
     /// <summary>Key of the sealed <see cref="LedgerEntry"/> in the response's AdditionalProperties.</summary>
     public const string EntryKey = "hearth.ledger_entry";
@@ -175,7 +163,7 @@ public sealed class MeteringChatClient : DelegatingChatClient
     }
 
     private static ChatOptions Observed(MeteredCall call, ChatOptions? options) =>
-        call.WithInputTokenObserver(options, static () => new ChatOptions(), static o => o.Clone(), static o => o.AdditionalProperties ??= []);
+        call.WithInputTokenObserver(options);
 
     private static async ValueTask<(bool Has, ExceptionDispatchInfo? Error)> MoveNextAsync(IAsyncEnumerator<ChatResponseUpdate> e)
     {

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
+using Hearth.Contracts;
 using Hearth.Server.Backends.Local;
 using Hearth.Server.Backends.Upstream;
 using Hearth.Server.Configuration;
-using Hearth.Server.Errors;
 using Microsoft.Extensions.AI;
 
 namespace Hearth.Server.Backends;
@@ -69,7 +69,7 @@ public sealed class ModelBackends : IDisposable
         _ => new LocalBackendEmbeddingGenerator(RequireLocal(model), model),
     };
 
-    private LocalModelManager RequireLocal(ModelDescriptor model) => Local ?? throw new ApiException(501, "server_error",
+    private LocalModelManager RequireLocal(ModelDescriptor model) => Local ?? throw new HearthRequestException(RequestErrorKind.NotImplemented,
         $"Model '{model.Id}' is a local GGUF file, but this build of Hearth has no local inference engine.", "model", "local_engine_unavailable");
 
     public void Dispose()

@@ -1,5 +1,6 @@
 
 using Hearth.Contracts;
+using Hearth.Server.Backends.Upstream;
 
 namespace Hearth.Server.Errors;
 
@@ -33,12 +34,18 @@ internal static class ErrorMapping
         RequestErrorKind.Unavailable => (503, "server_error"),
         RequestErrorKind.Timeout => (504, "timeout_error"),
         RequestErrorKind.InsufficientStorage => (507, "server_error"),
+        RequestErrorKind.ContentTooLarge => (413, "invalid_request_error"),
         _ => (500, "server_error"),
     };
 
     private static ApiException FromRequest(HearthRequestException e)
     {
         var (status, type) = StatusOf(e.Kind);
+        if (e is UpstreamFailureException)
+        {
+            // An upstream's failure is reported as the upstream's, not the node's: upstream_error (timeout_error when it timed out).
+            type = e.Kind == RequestErrorKind.Timeout ? "timeout_error" : "upstream_error";
+        }
         return new ApiException(status, type, e.Message, e.Param, e.Code, e)
         {
             RetryAfterSeconds = e.RetryAfter is { } wait ? (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds)) : null,

@@ -1,22 +1,22 @@
+using Hearth.Contracts;
 using Hearth.Routing.Cascade;
-using Hearth.Server.Backends;
 using Microsoft.Extensions.AI;
 
 namespace Hearth.Server.Integration;
 
 /// <summary>
-/// Token log-probabilities for the cascade verifier, as the node's backends report them: the local engine's per-token natural
-/// logs (<c>EngineChatClient</c> puts them under <see cref="HearthChatProperties.LogprobsResult"/> when the request sets
-/// <see cref="HearthChatProperties.Logprobs"/>), or an upstream's OpenAI <c>logprobs</c>, mapped to the same key.
+/// Token log-probabilities for the cascade verifier, as the node's backends report them
+/// (<see cref="RequestContext.GetTokenLogProbs(ChatResponse?)"/>): the local engine's per-token natural logs when the request
+/// carries a <see cref="LogProbsRequest"/>, or an upstream's OpenAI <c>logprobs</c>, mapped to the same type.
 /// </summary>
 /// <param name="request">Ask the first-line backend for them (true for a local small tier; an upstream may reject the field).</param>
 internal sealed class EngineLogProbSource(bool request) : ILogProbSource
 {
     public bool TryGetTokenLogProbs(ChatResponse response, out IReadOnlyList<double> logProbs)
     {
-        if (response.AdditionalProperties?.TryGetValue(HearthChatProperties.LogprobsResult, out var v) == true && v is IReadOnlyList<TokenLogprob> { Count: > 0 } list)
+        if (response.GetTokenLogProbs() is { Count: > 0 } list)
         {
-            logProbs = [.. list.Select(t => (double)t.Logprob)];
+            logProbs = [.. list.Select(t => (double)t.LogProb)];
             return true;
         }
         logProbs = [];
@@ -25,23 +25,20 @@ internal sealed class EngineLogProbSource(bool request) : ILogProbSource
 
     public ChatOptions? RequestLogProbs(ChatOptions? options)
     {
-        if (!request || Asked(options))
+        if (!request || options.GetLogProbsRequest() is not null)
         {
             return options;
         }
         var o = options?.Clone() ?? new ChatOptions();
-        (o.AdditionalProperties ??= [])[HearthChatProperties.Logprobs] = true;
+        o.SetLogProbsRequest(new LogProbsRequest());
         return o;
     }
 
     public void RemoveUnrequested(ChatResponse response, ChatOptions? original)
     {
-        if (!Asked(original))
+        if (original.GetLogProbsRequest() is null && response.GetTokenLogProbs() is not null)
         {
-            response.AdditionalProperties?.Remove(HearthChatProperties.LogprobsResult);
+            response.SetTokenLogProbs(null);
         }
     }
-
-    private static bool Asked(ChatOptions? options) =>
-        options?.AdditionalProperties?.TryGetValue(HearthChatProperties.Logprobs, out var v) == true && v is true;
 }

@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using Hearth.Routing;
 using Hearth.Routing.Carbon;
 using Hearth.Routing.Cascade;
@@ -5,6 +6,7 @@ using Hearth.Routing.Learning;
 using Hearth.Routing.Policies;
 using Hearth.Routing.Routing;
 using Hearth.Server.Backends;
+using Hearth.Server.Backends.Upstream;
 using Hearth.Server.Errors;
 using Microsoft.Extensions.AI;
 
@@ -86,11 +88,11 @@ public sealed class NodeRouter
 
     /// <summary>
     /// An upstream failed without answering — refused or lost connection, a 5xx, a timeout, an open circuit (all
-    /// <see cref="UpstreamException"/>: 502/503/504): <c>hearth/auto</c> may fail over to a local model. The reason gets the
+    /// <see cref="UpstreamFailureException"/>: 502/503/504): <c>hearth/auto</c> may fail over to a local model. The reason gets the
     /// status and code only, never the upstream's error text. Rejections (4xx), rate limits and budgets are not failures.
     /// </summary>
     private static string? UpstreamUnavailable(Exception e) =>
-        e is UpstreamException u ? $"{u.StatusCode} {u.Code}" : BackendFailure.Default(e);
+        e is UpstreamFailureException u ? $"{ErrorMapping.StatusOf(u.Kind).Status} {u.Code}" : BackendFailure.Default(e);
 
     /// <summary>The cascade verifier with every signal the node can provide.</summary>
     private CascadeVerifier Verifier(RoutingOptions options, Dictionary<string, IChatClient> clients)
@@ -98,10 +100,14 @@ public sealed class NodeRouter
         var small = options.Tiers[ModelTier.Small];
         var smallIsLocal = _catalog.Find(small)?.Kind == BackendKind.Local;
         ISelfConsistencySampler? sampler = smallIsLocal && options.Cascade.SelfConsistencySamples > 0
-            ? new ClientSelfConsistencySampler(clients[small], options.Cascade.SelfConsistencyTemperature, [HearthChatProperties.Logprobs, HearthChatProperties.TopLogprobs])
+            ? new ClientSelfConsistencySampler(WithoutLogProbs(clients[small]), options.Cascade.SelfConsistencyTemperature)
             : null;
         return new CascadeVerifier(options.Cascade, EmbeddedRouters.Cascade(), new EngineLogProbSource(request: smallIsLocal), sampler);
     }
+
+    /// <summary>The client the self-consistency samples call: they compare answers only, so a log-probability request is dropped.</summary>
+    private static IChatClient WithoutLogProbs(IChatClient client) =>
+        client.AsBuilder().ConfigureOptions(o => o.SetLogProbsRequest(null)).Build();
 
     /// <summary>The zero-configuration routing: <c>local-only</c> over the local files.</summary>
     public RoutingOptions DefaultOptions()

@@ -102,7 +102,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         List<ChatMessage> messages = [];
         if (request.Raw == true)
         {
-            options.AdditionalProperties![HearthChatProperties.RawPrompt] = true;
+            options.SetRawPrompt(true);
         }
         else if (!string.IsNullOrEmpty(request.System))
         {
@@ -116,7 +116,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
     {
         if (keepAlive is { } k)
         {
-            (options.AdditionalProperties ??= [])[HearthChatProperties.KeepAlive] = k;
+            options.SetKeepAlive(k);
         }
     }
 
@@ -204,7 +204,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
                 if (c is UsageContent u) { usage = u.Details; }
                 else if (c is FunctionCallContent call)
                 {
-                    var index = call.AdditionalProperties?.TryGetValue(HearthChatProperties.ToolCallIndex, out var i) == true && i is int idx ? idx : toolCalls.Count;
+                    var index = call.GetToolCallWire()?.Index ?? toolCalls.Count;
                     if (!toolCalls.TryGetValue(index, out var acc))
                     {
                         acc = (call.Name, new StringBuilder());

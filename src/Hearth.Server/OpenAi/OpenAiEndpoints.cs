@@ -156,7 +156,7 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
         var (client, model) = (resolved.Client, resolved.Model);
         var options = OpenAiRequestMapping.ToChatOptions(chat);
         options.ModelId = model.RemoteId ?? model.Id;
-        options.AdditionalProperties![HearthChatProperties.RawPrompt] = true;
+        options.SetRawPrompt(true);
         Pipeline.RequestFacts.Apply(context, options, resolved);
         List<ChatMessage> messages = [new ChatMessage(ChatRole.User, request.Prompt[0])];
         var ct = context.RequestAborted;

@@ -1,9 +1,11 @@
 using System.Text;
 using System.Text.Json;
-using Hearth.Server.Backends;
+using Hearth.Contracts;
+using Hearth.Inference.Engine.Tools;
 using Hearth.Server.Errors;
 using Hearth.Server.Http;
 using Hearth.Server.OpenAi.Wire;
+using ToolCallWire = Hearth.Server.OpenAi.Wire.ToolCallWire;
 using Microsoft.Extensions.AI;
 
 namespace Hearth.Server.OpenAi;
@@ -62,41 +64,15 @@ public static class OpenAiMessageMapping
         return result;
     }
 
-    public static FunctionCallContent ToFunctionCall(string id, string name, string? argumentsJson)
-    {
-        Dictionary<string, object?>? args = null;
-        if (!string.IsNullOrWhiteSpace(argumentsJson))
-        {
-            try
-            {
-                using var doc = JsonDocument.Parse(argumentsJson);
-                if (doc.RootElement.ValueKind == JsonValueKind.Object)
-                {
-                    args = [];
-                    foreach (var p in doc.RootElement.EnumerateObject())
-                    {
-                        args[p.Name] = p.Value.Clone();
-                    }
-                }
-            }
-            catch (JsonException)
-            {
-                // Models do emit broken JSON; the raw text is kept below and forwarded unchanged.
-            }
-        }
-        var content = new FunctionCallContent(id, name, args);
-        if (argumentsJson is not null)
-        {
-            content.AdditionalProperties = new AdditionalPropertiesDictionary { [HearthChatProperties.RawArguments] = argumentsJson };
-        }
-        return content;
-    }
+    /// <summary>A call with its arguments parsed (when they are a JSON object) and the text as received kept for re-emission.</summary>
+    public static FunctionCallContent ToFunctionCall(string id, string name, string? argumentsJson) =>
+        ToolCallArguments.ToFunctionCall(id, name, argumentsJson);
 
     public static string ArgumentsJson(FunctionCallContent call)
     {
-        if (call.AdditionalProperties?.TryGetValue(HearthChatProperties.RawArguments, out var raw) == true && raw is string s)
+        if (call.GetToolCallWire()?.RawArguments is { } raw)
         {
-            return s;
+            return raw;
         }
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))

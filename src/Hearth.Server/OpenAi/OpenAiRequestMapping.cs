@@ -108,11 +108,10 @@ public static class OpenAiRequestMapping
             AllowMultipleToolCalls = r.ParallelToolCalls,
         };
         var extra = new AdditionalPropertiesDictionary();
-        if (r.Logprobs == true) { extra[HearthChatProperties.Logprobs] = true; }
-        if (r.TopLogprobs is { } tl) { extra[HearthChatProperties.TopLogprobs] = tl; }
-        if (r.MaxCompletionTokens is not null) { extra[HearthChatProperties.MaxCompletionTokensField] = true; }
         options.AdditionalProperties = extra;
         if (r.User is not null) { options.SetRequestFacts(new RequestFacts { EndUser = r.User }); }
+        if (r.Logprobs == true) { options.SetLogProbsRequest(new LogProbsRequest(r.TopLogprobs ?? 0)); }
+        if (r.MaxCompletionTokens is not null) { options.SetUsesMaxCompletionTokensField(true); }
         options.ResponseFormat = r.ResponseFormat?.Type switch
         {
             "json_object" => ChatResponseFormat.Json,
@@ -156,10 +155,10 @@ public static class OpenAiRequestMapping
             PresencePenalty = options?.PresencePenalty,
             ParallelToolCalls = options?.Tools is { Count: > 0 } ? options.AllowMultipleToolCalls : null,
             User = options.GetRequestFacts().EndUser,
-            Logprobs = extra?.TryGetValue(HearthChatProperties.Logprobs, out var lp) == true && lp is true ? true : null,
-            TopLogprobs = extra?.TryGetValue(HearthChatProperties.TopLogprobs, out var tl) == true && tl is int n ? n : null,
+            Logprobs = options.GetLogProbsRequest() is not null ? true : null,
+            TopLogprobs = options.GetLogProbsRequest() is { TopAlternatives: > 0 } logProbs ? logProbs.TopAlternatives : null,
         };
-        if (extra?.ContainsKey(HearthChatProperties.MaxCompletionTokensField) == true)
+        if (options.UsesMaxCompletionTokensField())
         {
             r.MaxCompletionTokens = options?.MaxOutputTokens;
         }

@@ -1,5 +1,6 @@
-using Hearth.Server.Backends;
+using Hearth.Contracts;
 using Hearth.Server.OpenAi.Wire;
+using ToolCallWire = Hearth.Server.OpenAi.Wire.ToolCallWire;
 using Microsoft.Extensions.AI;
 
 namespace Hearth.Server.OpenAi;
@@ -19,7 +20,7 @@ public static class OpenAiResponseMapping
                 Index = 0,
                 Message = OpenAiMessageMapping.ToAssistantWire(response.Messages),
                 FinishReason = OpenAiMessageMapping.FinishReason(response.FinishReason) ?? "stop",
-                Logprobs = ToWire(response.AdditionalProperties),
+                Logprobs = ToWire(response.GetTokenLogProbs()),
             },
         ],
         Usage = ToWire(response.Usage),
@@ -32,28 +33,22 @@ public static class OpenAiResponseMapping
         TotalTokens = (int)(usage.TotalTokenCount ?? (usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0)),
     };
 
-    public static LogprobsWire? ToWire(AdditionalPropertiesDictionary? extra)
+    public static LogprobsWire? ToWire(IReadOnlyList<TokenLogProb>? logProbs) => logProbs is null ? null : new LogprobsWire
     {
-        if (extra?.TryGetValue(HearthChatProperties.LogprobsResult, out var value) != true || value is not IReadOnlyList<TokenLogprob> list)
+        Content = [.. logProbs.Select(t => new TokenLogprobWire
         {
-            return null;
-        }
-        return new LogprobsWire
-        {
-            Content = [.. list.Select(t => new TokenLogprobWire
-            {
-                Token = t.Token, Logprob = t.Logprob, Bytes = Bytes(t.Token),
-                TopLogprobs = [.. t.TopAlternatives.Select(a => new TopLogprobWire { Token = a.Token, Logprob = a.Logprob, Bytes = Bytes(a.Token) })],
-            })],
-        };
-    }
+            Token = t.Text, Logprob = t.LogProb, Bytes = Bytes(t.Text),
+            TopLogprobs = [.. t.TopAlternatives.Select(a => new TopLogprobWire { Token = a.Text, Logprob = a.LogProb, Bytes = Bytes(a.Text) })],
+        })],
+    };
 
     private static List<int> Bytes(string token) => [.. System.Text.Encoding.UTF8.GetBytes(token).Select(b => (int)b)];
 
-    public static IReadOnlyList<TokenLogprob>? FromWire(LogprobsWire? wire) =>
+    /// <summary>An upstream's OpenAI log-probabilities as <see cref="TokenLogProb"/>s (token ids unknown).</summary>
+    public static IReadOnlyList<TokenLogProb>? FromWire(LogprobsWire? wire) =>
         wire?.Content is null ? null :
-        [.. wire.Content.Select(t => new TokenLogprob(t.Token, t.Logprob,
-            [.. (t.TopLogprobs ?? []).Select(a => new TokenLogprob(a.Token, a.Logprob, []))]))];
+        [.. wire.Content.Select(t => new TokenLogProb(t.Token, t.Logprob,
+            [.. (t.TopLogprobs ?? []).Select(a => new TokenLogProb(a.Token, a.Logprob))]))];
 
     public static ChatResponse FromWire(ChatCompletionResponse wire)
     {
@@ -71,7 +66,7 @@ public static class OpenAiResponseMapping
         };
         if (FromWire(choice?.Logprobs) is { } lp)
         {
-            response.AdditionalProperties = new() { [HearthChatProperties.LogprobsResult] = lp };
+            response.SetTokenLogProbs(lp);
         }
         return response;
     }
@@ -102,14 +97,8 @@ public static class OpenAiResponseMapping
                 foreach (var call in calls)
                 {
                     // Streamed tool calls arrive as fragments; the raw fragment and its index are kept for re-emission.
-                    var content = new FunctionCallContent(call.Id ?? "", call.Function?.Name ?? "")
-                    {
-                        AdditionalProperties = new()
-                        {
-                            [HearthChatProperties.RawArguments] = call.Function?.Arguments ?? "",
-                            [HearthChatProperties.ToolCallIndex] = call.Index ?? 0,
-                        },
-                    };
+                    var content = new FunctionCallContent(call.Id ?? "", call.Function?.Name ?? "");
+                    content.SetToolCallWire(new Hearth.Contracts.ToolCallWire(call.Function?.Arguments ?? "", call.Index ?? 0));
                     update.Contents.Add(content);
                 }
             }
@@ -117,7 +106,7 @@ public static class OpenAiResponseMapping
         update.FinishReason = OpenAiMessageMapping.ToFinishReason(choice?.FinishReason);
         if (FromWire(choice?.Logprobs) is { } lp)
         {
-            update.AdditionalProperties = new() { [HearthChatProperties.LogprobsResult] = lp };
+            update.SetTokenLogProbs(lp);
         }
         if (FromWire(chunk.Usage) is { } usage)
         {
@@ -140,7 +129,7 @@ public static class OpenAiResponseMapping
             }
             else if (c is FunctionCallContent call)
             {
-                var index = call.AdditionalProperties?.TryGetValue(HearthChatProperties.ToolCallIndex, out var i) == true && i is int idx ? idx : toolIndex;
+                var index = call.GetToolCallWire()?.Index ?? toolIndex;
                 toolIndex++;
                 (delta.ToolCalls ??= []).Add(new ToolCallWire
                 {
@@ -163,7 +152,7 @@ public static class OpenAiResponseMapping
                 {
                     Index = 0, Delta = delta,
                     FinishReason = OpenAiMessageMapping.FinishReason(update.FinishReason),
-                    Logprobs = ToWire(update.AdditionalProperties),
+                    Logprobs = ToWire(update.GetTokenLogProbs()),
                 },
             ],
         };

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Hearth.Inference.Engine;
 using Hearth.Inference.Gguf;
+using Hearth.Inference.Models;
 using Hearth.Inference.Tests.Models;
 using Hearth.TestSupport;
 
@@ -102,9 +103,9 @@ public sealed class LoadedModelGenerateTests : IDisposable
             Assert.Equal(3, t.TopAlternatives.Count);
             Assert.True(t.LogProbability <= 0f);
             Assert.Equal(t.TokenId, t.TopAlternatives[0].TokenId);     // greedy picks the most likely
-            Assert.Equal(t.LogProbability, t.TopAlternatives[0].LogProbability, 5);
-            Assert.True(t.TopAlternatives[0].LogProbability >= t.TopAlternatives[1].LogProbability);
-            Assert.True(t.TopAlternatives.Sum(a => Math.Exp(a.LogProbability)) <= 1.0001);
+            Assert.Equal(t.LogProbability, t.TopAlternatives[0].LogProb, 5);
+            Assert.True(t.TopAlternatives[0].LogProb >= t.TopAlternatives[1].LogProb);
+            Assert.True(t.TopAlternatives.Sum(a => Math.Exp(a.LogProb)) <= 1.0001);
         }
     }
 

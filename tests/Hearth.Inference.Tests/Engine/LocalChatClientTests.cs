@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using Hearth.Inference.Engine;
 using Hearth.Inference.Tests.Models;
 using Hearth.TestSupport;
@@ -45,13 +46,16 @@ public sealed class LocalChatClientTests : IDisposable
     {
         using var model = Load(null);
         using var client = new LocalChatClient(model);
-        var response = await client.GetResponseAsync(s_messages, new ChatOptions { Temperature = 0f, MaxOutputTokens = 6 });
+        var options = new ChatOptions { Temperature = 0f, MaxOutputTokens = 6 };
+        options.SetLogProbsRequest(new LogProbsRequest());
+        var response = await client.GetResponseAsync(s_messages, options);
         var expectedPrompt = model.Tokenizer.Encode(
             "<|im_start|>system\nbe brief<|im_end|>\n<|im_start|>user\nthe cat sat<|im_end|>\n<|im_start|>assistant\n", addBos: true, parseSpecialTokens: true);
         Assert.Equal(expectedPrompt.Length, response.Usage!.InputTokenCount);
         Assert.InRange(response.Usage.OutputTokenCount!.Value, 1, 6);
         Assert.NotNull(response.FinishReason);
-        var logProbs = Assert.IsAssignableFrom<IReadOnlyList<TokenLogProbs>>(response.AdditionalProperties![LocalChatClient.LogProbsKey]);
+        var logProbs = response.GetTokenLogProbs();
+        Assert.NotNull(logProbs);
         Assert.Equal(response.Usage.OutputTokenCount, logProbs.Count);
     }
 
@@ -114,8 +118,8 @@ public sealed class LocalChatClientTests : IDisposable
         {
             Temperature = 0.3f, TopP = 0.8f, TopK = 7, Seed = 11, MaxOutputTokens = 9, StopSequences = ["x"],
             FrequencyPenalty = 0.5f, PresencePenalty = 0.25f,
-            AdditionalProperties = new() { [LocalChatClient.TopLogProbsOptionKey] = 2 },
         };
+        options.SetLogProbsRequest(new LogProbsRequest(2));
         var r = client.ToRequest([1, 2], options, chatMlFallback: true);
         Assert.Equal(0.3f, r.Sampling.Temperature);
         Assert.Equal(0.8f, r.Sampling.TopP);

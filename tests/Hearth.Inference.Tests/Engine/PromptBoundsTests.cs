@@ -1,5 +1,6 @@
 using Hearth.Inference.Engine;
 using Hearth.Inference.Import;
+using Hearth.Inference.Models;
 using Hearth.TestSupport;
 
 namespace Hearth.Inference.Tests.Engine;

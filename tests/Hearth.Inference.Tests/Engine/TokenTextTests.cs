@@ -1,4 +1,5 @@
 using System.Text;
+using Hearth.Contracts;
 using Hearth.Inference.Engine;
 using Hearth.Inference.Tests.Models;
 using Hearth.TestSupport;
@@ -54,12 +55,15 @@ public sealed class TokenTextTests : IDisposable
     public async Task GetResponseAsync_LogProbs_UseRawTokenText()
     {
         using var client = new LocalChatClient(_model);
-        var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "the cat sat")], new ChatOptions { Temperature = 0f, MaxOutputTokens = 5 });
-        var logProbs = Assert.IsAssignableFrom<IReadOnlyList<TokenLogProbs>>(response.AdditionalProperties![LocalChatClient.LogProbsKey]);
+        var options = new ChatOptions { Temperature = 0f, MaxOutputTokens = 5 };
+        options.SetLogProbsRequest(new LogProbsRequest());
+        var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "the cat sat")], options);
+        var logProbs = response.GetTokenLogProbs();
+        Assert.NotNull(logProbs);
         Assert.NotEmpty(logProbs);
         foreach (var entry in logProbs)
         {
-            Assert.Equal(_model.TokenText(entry.Token.TokenId), entry.Token.Text);
+            Assert.Equal(_model.TokenText(entry.TokenId), entry.Text);
         }
     }
 }

@@ -1,6 +1,7 @@
 using Hearth.Inference.Engine;
 using Hearth.Inference.Gguf;
 using Hearth.Inference.Import;
+using Hearth.Inference.Models;
 using Hearth.Inference.Tokenizers;
 using Hearth.TestSupport;
 using Xunit.Abstractions;

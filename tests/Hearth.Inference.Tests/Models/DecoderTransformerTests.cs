@@ -1,4 +1,5 @@
 using Hearth.Inference.Engine;
+using Hearth.Inference.Models;
 using Hearth.TestSupport;
 
 namespace Hearth.Inference.Tests.Models;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Hearth.Contracts;
 using Hearth.Ledger.Chat;
 using Hearth.Ledger.Entries;
 using Hearth.Ledger.Metering;
@@ -11,7 +12,7 @@ namespace Hearth.Ledger.Tests.Chat;
 /// <summary>Issue 10, item 16: a cancelled call records the prompt tokens the backend reported; a refusal records nothing.</summary>
 public class MeteringAbortTests
 {
-    private sealed class RefusedException() : Exception("queue full"), IRequestRefusal;
+    private static HearthRequestException Refused() => new(RequestErrorKind.RateLimited, "queue full", null, "queue_full") { RefusedBeforeWork = true };
 
     /// <summary>Reports <paramref name="promptTokens"/> through the observer, streams two tokens, then waits to be cancelled (or throws <paramref name="refusal"/> first).</summary>
     private sealed class BackendStub(int promptTokens, Exception? refusal = null) : IChatClient
@@ -40,10 +41,7 @@ public class MeteringAbortTests
             {
                 throw refusal;
             }
-            if (options?.AdditionalProperties?.TryGetValue(MeteringChatClient.InputTokensObserverKey, out var o) == true && o is Action<long> observe)
-            {
-                observe(promptTokens);
-            }
+            options.ReportPromptTokens(promptTokens);
         }
 
         public object? GetService(Type serviceType, object? serviceKey = null) => null;
@@ -103,10 +101,11 @@ public class MeteringAbortTests
     public async Task GetResponseAndStreaming_BackendRefusesBeforeWork_NoEntry()
     {
         var ledger = new ListAppender();
-        using var client = Metered(new BackendStub(0, new RefusedException()), ledger);
+        using var client = Metered(new BackendStub(0, Refused()), ledger);
 
-        await Assert.ThrowsAsync<RefusedException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]));
-        await Assert.ThrowsAsync<RefusedException>(async () =>
+        var e = await Assert.ThrowsAsync<HearthRequestException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]));
+        Assert.Equal("queue_full", e.Code);
+        await Assert.ThrowsAsync<HearthRequestException>(async () =>
         {
             await foreach (var _ in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]))
             {
@@ -114,5 +113,16 @@ public class MeteringAbortTests
         });
 
         Assert.Empty(ledger.Entries);
+    }
+
+    [Fact]
+    public async Task GetResponse_BackendRequestErrorAfterWork_RecordsErrorEntry()
+    {
+        var ledger = new ListAppender();
+        using var client = Metered(new BackendStub(0, new HearthRequestException(RequestErrorKind.BadGateway, "upstream broke", null, "bad_gateway")), ledger);
+
+        await Assert.ThrowsAsync<HearthRequestException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]));
+
+        Assert.Equal(RequestOutcome.Error, Assert.Single(ledger.Entries).Outcome);
     }
 }

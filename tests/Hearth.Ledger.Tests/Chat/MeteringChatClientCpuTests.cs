@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Hearth.Contracts;
 using Hearth.Ledger.Carbon;
 using Hearth.Ledger.Chat;
 using Hearth.Ledger.Energy;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.AI;
 
 namespace Hearth.Ledger.Tests.Chat;
 
-/// <summary>A local engine's CPU figure in the usage (<see cref="MeteringChatClient.CpuMicrosecondsKey"/>) becomes the entry's CpuSeconds.</summary>
+/// <summary>A local engine's CPU figure in the usage (<see cref="RequestContext.GetEngineCpuTime"/>) becomes the entry's CpuSeconds.</summary>
 public class MeteringChatClientCpuTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
@@ -23,7 +24,7 @@ public class MeteringChatClientCpuTests
             var usage = new UsageDetails { InputTokenCount = 5, OutputTokenCount = 7 };
             if (cpuMicroseconds is { } us)
             {
-                usage.AdditionalCounts = new() { [MeteringChatClient.CpuMicrosecondsKey] = us };
+                usage.SetEngineCpuTime(TimeSpan.FromMicroseconds(us));
             }
             return usage;
         }

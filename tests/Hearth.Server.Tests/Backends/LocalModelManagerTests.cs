@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using Hearth.Server.Backends;
 using Hearth.Server.Backends.Local;
 using Hearth.Server.Configuration;
@@ -18,10 +19,12 @@ public sealed class LocalModelManagerTests
         using var running = await manager.AcquireAsync(model, CancellationToken.None);
         var queued = manager.AcquireAsync(model, CancellationToken.None);
 
-        var e = await Assert.ThrowsAsync<QueueFullException>(() => manager.AcquireAsync(model, CancellationToken.None));
+        var e = await Assert.ThrowsAsync<HearthRequestException>(() => manager.AcquireAsync(model, CancellationToken.None));
 
-        Assert.Equal(429, e.StatusCode);
-        Assert.True(e.RetryAfterSeconds >= 1);
+        Assert.Equal(429, ErrorMapping.StatusOf(e.Kind).Status);
+        Assert.Equal("queue_full", e.Code);
+        Assert.True(e.RetryAfter >= TimeSpan.FromSeconds(1));
+        Assert.True(e.RefusedBeforeWork);
         Assert.False(queued.IsCompleted);
         Assert.Equal(1, manager.QueueDepths()["m"]);
         running.Dispose();
@@ -64,9 +67,10 @@ public sealed class LocalModelManagerTests
     {
         using var manager = new LocalModelManager(new CountingLoader(), new LocalModelOptions { MemoryCapBytes = 50 });
 
-        var e = await Assert.ThrowsAsync<ApiException>(() => manager.AcquireAsync(Model("huge", 100), CancellationToken.None));
+        var e = await Assert.ThrowsAsync<HearthRequestException>(() => manager.AcquireAsync(Model("huge", 100), CancellationToken.None));
 
-        Assert.Equal(507, e.StatusCode);
+        Assert.Equal(507, ErrorMapping.StatusOf(e.Kind).Status);
+        Assert.Equal("insufficient_memory", e.Code);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Hearth.Contracts;
+using Hearth.Server.Backends.Upstream;
 using Hearth.Server.Benchmarks;
 using Hearth.Server.Errors;
 using Hearth.Server.Tests.Support;
@@ -21,12 +22,25 @@ public sealed class ErrorMappingTests
     [InlineData(RequestErrorKind.RateLimited, 429, "rate_limit_error")]
     [InlineData(RequestErrorKind.Unavailable, 503, "server_error")]
     [InlineData(RequestErrorKind.Timeout, 504, "timeout_error")]
+    [InlineData(RequestErrorKind.ContentTooLarge, 413, "invalid_request_error")]
     public void TryMap_EachKind_HasItsStatusAndType(RequestErrorKind kind, int status, string type)
     {
         var api = ErrorMapping.TryMap(new HearthRequestException(kind, "m", "p", "c"));
 
         Assert.NotNull(api);
         Assert.Equal((status, type, "m", "p", "c"), (api.StatusCode, api.Type, api.Message, api.Param, api.Code));
+    }
+
+    [Fact]
+    public void TryMap_UpstreamFailures_KeepTheUpstreamErrorTypesAndCodes()
+    {
+        var gateway = ErrorMapping.TryMap(UpstreamFailureException.BadGateway("gpt", "answered 500: boom"))!;
+        var unavailable = ErrorMapping.TryMap(UpstreamFailureException.Unavailable("gpt", "circuit open", TimeSpan.FromSeconds(30)))!;
+        var timeout = ErrorMapping.TryMap(UpstreamFailureException.Timeout("gpt", "no response within 5 s."))!;
+
+        Assert.Equal((502, "upstream_error", "bad_gateway", "Upstream 'gpt': answered 500: boom"), (gateway.StatusCode, gateway.Type, gateway.Code, gateway.Message));
+        Assert.Equal((503, "upstream_error", "upstream_unavailable", 30), (unavailable.StatusCode, unavailable.Type, unavailable.Code, unavailable.RetryAfterSeconds));
+        Assert.Equal((504, "timeout_error", "upstream_timeout"), (timeout.StatusCode, timeout.Type, timeout.Code));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Hearth.Inference.Engine.Sampling;
 using Hearth.Inference.Kernels;
+using Hearth.Inference.Models;
 
 namespace Hearth.Inference.Engine.Benchmarks;
 

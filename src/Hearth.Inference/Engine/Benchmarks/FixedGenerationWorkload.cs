@@ -1,4 +1,5 @@
 using Hearth.Inference.Engine.Sampling;
+using Hearth.Inference.Models;
 using Hearth.Inference.Tokenizers;
 
 namespace Hearth.Inference.Engine.Benchmarks;

@@ -2,7 +2,6 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using Hearth.Inference.Engine;
 using Hearth.Inference.Kernels;
 
 namespace Hearth.Inference.Models.Blocks;

@@ -6,7 +6,7 @@ namespace Hearth.Server.Backends.Local;
 /// <summary>Loads a GGUF file into something that can generate. The engine adapter implements it; tests may supply their own.</summary>
 public interface ILocalModelLoader
 {
-    /// <summary>Loads the model (may take seconds; called off the request thread). Throws <see cref="Errors.ApiException"/> for unsupported files.</summary>
+    /// <summary>Loads the model (may take seconds; called off the request thread). Throws a <see cref="Hearth.Contracts.HearthRequestException"/> for unsupported or broken files.</summary>
     Task<ILocalModel> LoadAsync(ModelDescriptor model, LocalModelOptions options, CancellationToken cancellationToken);
 }
 

@@ -1,5 +1,5 @@
+using Hearth.Contracts;
 using Hearth.Server.Configuration;
-using Hearth.Server.Errors;
 
 namespace Hearth.Server.Backends.Local;
 
@@ -7,7 +7,8 @@ namespace Hearth.Server.Backends.Local;
 /// Loads local models on demand and keeps them: at most <c>MaxLoadedModels</c>, at most <c>MemoryCapBytes</c> in total, each
 /// unloaded after <c>KeepAliveSeconds</c> idle (least recently used idle model evicted first when a limit is hit). Per model, a
 /// scheduler runs up to <c>ConcurrentSequencesPerModel</c> generations and queues up to <c>QueueCapacity</c> more; beyond that
-/// <see cref="AcquireAsync"/> throws <see cref="QueueFullException"/> (429). Thread-safe.
+/// <see cref="AcquireAsync"/> throws a <see cref="RequestErrorKind.RateLimited"/> <see cref="HearthRequestException"/> (<c>queue_full</c>,
+/// with a retry delay, refused before any work). Thread-safe.
 /// </summary>
 public sealed class LocalModelManager : IDisposable
 {
@@ -31,9 +32,17 @@ public sealed class LocalModelManager : IDisposable
         _sweeper = _time.CreateTimer(_ => UnloadExpired(), null, period, period);
     }
 
-    /// <summary>Waits for a sequence slot on the model (or throws 429 when its queue is full), loads it if needed, and returns a lease.</summary>
+    /// <summary>Waits for a sequence slot on the model (or throws <c>queue_full</c> when its queue is full), loads it if needed, and returns a lease.</summary>
     public Task<LocalModelLease> AcquireAsync(ModelDescriptor model, CancellationToken cancellationToken) =>
         AcquireAsync(model, null, cancellationToken);
+
+    /// <summary>The model's queue is full: rate limited, retry after <paramref name="retryAfterSeconds"/>; refused before any work (no ledger entry).</summary>
+    internal static HearthRequestException QueueFull(string model, int queueCapacity, int retryAfterSeconds) =>
+        new(RequestErrorKind.RateLimited, $"The queue for model '{model}' is full ({queueCapacity} waiting). Retry after {retryAfterSeconds} s.", null, "queue_full")
+        {
+            RetryAfter = TimeSpan.FromSeconds(retryAfterSeconds),
+            RefusedBeforeWork = true,
+        };
 
     /// <summary>
     /// As <see cref="AcquireAsync(ModelDescriptor, CancellationToken)"/>; a non-null <paramref name="keepAlive"/> becomes the model's
@@ -53,7 +62,7 @@ public sealed class LocalModelManager : IDisposable
             if (state.InFlight >= _options.ConcurrentSequencesPerModel + _options.QueueCapacity)
             {
                 var retry = Math.Max(1, state.InFlight / Math.Max(1, _options.ConcurrentSequencesPerModel));
-                throw new QueueFullException(model.Id, _options.QueueCapacity, retry);
+                throw QueueFull(model.Id, _options.QueueCapacity, retry);
             }
             state.InFlight++;
             if (keepAlive is { } k)
@@ -131,13 +140,13 @@ public sealed class LocalModelManager : IDisposable
             {
                 if (loaded.Count == 0)
                 {
-                    throw new ApiException(507, "server_error",
+                    throw new HearthRequestException(RequestErrorKind.InsufficientStorage,
                         $"Model '{incoming.Model.Id}' ({bytes:N0} bytes) does not fit the memory cap of {_memoryCapBytes:N0} bytes (Local:MemoryCapBytes).",
                         "model", "insufficient_memory");
                 }
-                throw new ApiException(503, "server_error",
+                throw new HearthRequestException(RequestErrorKind.Unavailable,
                     $"All {loaded.Count} loaded models are busy and the limits (Local:MaxLoadedModels = {_options.MaxLoadedModels}, memory cap {_memoryCapBytes:N0} bytes) leave no room for '{incoming.Model.Id}'. Retry shortly.",
-                    "model", "no_capacity") { RetryAfterSeconds = 2 };
+                    "model", "no_capacity") { RetryAfter = TimeSpan.FromSeconds(2) };
             }
             UnloadLocked(victim);
         }

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Hearth.Server.Errors;
+using Hearth.Contracts;
 using Hearth.Server.OpenAi;
 using Hearth.Server.OpenAi.Wire;
 using Microsoft.Extensions.AI;
@@ -22,7 +22,7 @@ public sealed class UpstreamChatClient(UpstreamConnection connection) : IChatCli
         deadline.CancelAfter(TimeSpan.FromSeconds(connection.Options.TimeoutSeconds));
         try
         {
-            if (IsRawPrompt(options))
+            if (options.IsRawPrompt())
             {
                 var completion = await PostAsync(UpstreamPaths.Completions, ToCompletionRequest(messages, options, stream: false),
                     OpenAiJsonContext.Default.CompletionRequest, OpenAiJsonContext.Default.CompletionResponse, deadline.Token).ConfigureAwait(false);
@@ -41,7 +41,7 @@ public sealed class UpstreamChatClient(UpstreamConnection connection) : IChatCli
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
         {
-            throw new UpstreamException(504, connection.Name, $"no complete response within {connection.Options.TimeoutSeconds} s.", e);
+            throw UpstreamFailureException.Timeout(connection.Name, $"no complete response within {connection.Options.TimeoutSeconds} s.", e);
         }
     }
 
@@ -55,22 +55,22 @@ public sealed class UpstreamChatClient(UpstreamConnection connection) : IChatCli
         {
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             return await JsonSerializer.DeserializeAsync(stream, responseInfo, cancellationToken).ConfigureAwait(false)
-                ?? throw new UpstreamException(502, connection.Name, "answered with an empty body.");
+                ?? throw UpstreamFailureException.BadGateway(connection.Name, "answered with an empty body.");
         }
         catch (JsonException e)
         {
-            throw new UpstreamException(502, connection.Name, $"answered with a body that is not an OpenAI response: {e.Message}", e);
+            throw UpstreamFailureException.BadGateway(connection.Name, $"answered with a body that is not an OpenAI response: {e.Message}", e);
         }
         catch (HttpRequestException e)
         {
-            throw new UpstreamException(502, connection.Name, $"connection lost while reading the response: {e.Message}", e);
+            throw UpstreamFailureException.BadGateway(connection.Name, $"connection lost while reading the response: {e.Message}", e);
         }
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var raw = IsRawPrompt(options);
+        var raw = options.IsRawPrompt();
         var bytes = raw
             ? JsonSerializer.SerializeToUtf8Bytes(ToCompletionRequest(messages, options, stream: true), OpenAiJsonContext.Default.CompletionRequest)
             : JsonSerializer.SerializeToUtf8Bytes(OpenAiRequestMapping.ToWireRequest(messages, options, RemoteModel(options), stream: true),
@@ -84,7 +84,7 @@ public sealed class UpstreamChatClient(UpstreamConnection connection) : IChatCli
         }
         catch (HttpRequestException e)
         {
-            throw new UpstreamException(502, connection.Name, $"connection lost: {e.Message}", e);
+            throw UpstreamFailureException.BadGateway(connection.Name, $"connection lost: {e.Message}", e);
         }
         await using var _ = stream.ConfigureAwait(false);
         using var reader = new StreamReader(stream);
@@ -101,11 +101,11 @@ public sealed class UpstreamChatClient(UpstreamConnection connection) : IChatCli
             }
             catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new UpstreamException(504, connection.Name, $"stream stalled: no data for {connection.Options.StreamIdleTimeoutSeconds} s.", e);
+                throw UpstreamFailureException.Timeout(connection.Name, $"stream stalled: no data for {connection.Options.StreamIdleTimeoutSeconds} s.", e);
             }
             catch (Exception e) when (e is IOException or HttpRequestException)
             {
-                throw new UpstreamException(502, connection.Name, $"stream broke off: {e.Message}", e);
+                throw UpstreamFailureException.BadGateway(connection.Name, $"stream broke off: {e.Message}", e);
             }
             if (line is null)
             {
@@ -134,7 +134,7 @@ public sealed class UpstreamChatClient(UpstreamConnection connection) : IChatCli
         }
         catch (JsonException e)
         {
-            throw new UpstreamException(502, connection.Name, $"sent a stream chunk that is not OpenAI-shaped: {e.Message}", e);
+            throw UpstreamFailureException.BadGateway(connection.Name, $"sent a stream chunk that is not OpenAI-shaped: {e.Message}", e);
         }
     }
 
@@ -156,7 +156,7 @@ public sealed class UpstreamChatClient(UpstreamConnection connection) : IChatCli
         }
         catch (JsonException e)
         {
-            throw new UpstreamException(502, connection.Name, $"sent a stream chunk that is not OpenAI-shaped: {e.Message}", e);
+            throw UpstreamFailureException.BadGateway(connection.Name, $"sent a stream chunk that is not OpenAI-shaped: {e.Message}", e);
         }
     }
 
@@ -166,9 +166,6 @@ public sealed class UpstreamChatClient(UpstreamConnection connection) : IChatCli
         content.Headers.ContentType = Json;
         return content;
     }
-
-    private static bool IsRawPrompt(ChatOptions? options) =>
-        options?.AdditionalProperties?.TryGetValue(HearthChatProperties.RawPrompt, out var v) == true && v is true;
 
     private static string RemoteModel(ChatOptions? options) =>
         options?.ModelId ?? throw new ArgumentException("ChatOptions.ModelId must name the upstream model.", nameof(options));

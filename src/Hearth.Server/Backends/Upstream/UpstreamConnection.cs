@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Hearth.Contracts;
 using Hearth.Server.Configuration;
-using Hearth.Server.Errors;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -81,7 +81,8 @@ public sealed class UpstreamConnection : IDisposable
 
     /// <summary>
     /// Sends (with retries, breaker and timeout) and returns a successful response whose headers have been read; the caller owns it.
-    /// Failures become <see cref="UpstreamException"/> (502/503/504) or an <see cref="ApiException"/> carrying the upstream's 4xx.
+    /// Failures become an <see cref="UpstreamFailureException"/> (bad gateway, unavailable, timeout) or a
+    /// <see cref="HearthRequestException"/> of the kind of the upstream's 4xx (its rejection of the request, or its rate limit).
     /// </summary>
     public async Task<HttpResponseMessage> SendAsync(string relativePath, Func<HttpContent> content, CancellationToken cancellationToken)
     {
@@ -97,15 +98,15 @@ public sealed class UpstreamConnection : IDisposable
         catch (BrokenCircuitException e)
         {
             var retry = (int)Math.Ceiling((e.RetryAfter ?? TimeSpan.FromSeconds(Options.BreakDurationSeconds)).TotalSeconds);
-            throw new UpstreamException(503, Name, $"unavailable (circuit open after repeated failures); retry in {retry} s.", e) { RetryAfterSeconds = Math.Max(1, retry) };
+            throw UpstreamFailureException.Unavailable(Name, $"unavailable (circuit open after repeated failures); retry in {retry} s.", TimeSpan.FromSeconds(Math.Max(1, retry)), e);
         }
         catch (TimeoutRejectedException e)
         {
-            throw new UpstreamException(504, Name, $"no response within {Options.TimeoutSeconds} s.", e);
+            throw UpstreamFailureException.Timeout(Name, $"no response within {Options.TimeoutSeconds} s.", e);
         }
         catch (HttpRequestException e)
         {
-            throw new UpstreamException(502, Name, $"request failed: {e.Message}", e);
+            throw UpstreamFailureException.BadGateway(Name, $"request failed: {e.Message}", e);
         }
         if (response.IsSuccessStatusCode)
         {
@@ -117,13 +118,25 @@ public sealed class UpstreamConnection : IDisposable
             var status = (int)response.StatusCode;
             throw status switch
             {
-                400 or 404 or 413 or 422 => new ApiException(status, "invalid_request_error", $"Upstream '{Name}' rejected the request: {body}", null, "upstream_rejected"),
-                429 => new ApiException(429, "rate_limit_error", $"Upstream '{Name}' is rate limiting: {body}", null, "upstream_rate_limited") { RetryAfterSeconds = RetryAfter(response) ?? 1 },
-                401 or 403 => new UpstreamException(502, Name, $"refused this node's credentials ({status}); check Upstreams:ApiKey. {body}"),
-                _ => new UpstreamException(502, Name, $"answered {status}: {body}"),
+                400 or 404 or 413 or 422 => new HearthRequestException(RejectionKind(status), $"Upstream '{Name}' rejected the request: {body}", null, "upstream_rejected"),
+                429 => new HearthRequestException(RequestErrorKind.RateLimited, $"Upstream '{Name}' is rate limiting: {body}", null, "upstream_rate_limited")
+                {
+                    RetryAfter = TimeSpan.FromSeconds(RetryAfter(response) ?? 1),
+                },
+                401 or 403 => UpstreamFailureException.BadGateway(Name, $"refused this node's credentials ({status}); check Upstreams:ApiKey. {body}"),
+                _ => UpstreamFailureException.BadGateway(Name, $"answered {status}: {body}"),
             };
         }
     }
+
+    /// <summary>The kind of an upstream's rejection of the request, so the client gets the upstream's own status.</summary>
+    private static RequestErrorKind RejectionKind(int status) => status switch
+    {
+        404 => RequestErrorKind.NotFound,
+        413 => RequestErrorKind.ContentTooLarge,
+        422 => RequestErrorKind.Unprocessable,
+        _ => RequestErrorKind.InvalidRequest,
+    };
 
     private static int? RetryAfter(HttpResponseMessage response) =>
         response.Headers.RetryAfter?.Delta is { } d ? (int)Math.Ceiling(d.TotalSeconds) : null;

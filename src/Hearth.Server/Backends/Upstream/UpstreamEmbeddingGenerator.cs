@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Hearth.Server.Errors;
+using Hearth.Contracts;
 using Hearth.Server.OpenAi.Wire;
 using Microsoft.Extensions.AI;
 
@@ -29,7 +29,7 @@ public sealed class UpstreamEmbeddingGenerator(UpstreamConnection connection) : 
         }
         catch (JsonException e)
         {
-            throw new UpstreamException(502, connection.Name, $"answered with a body that is not an embeddings response: {e.Message}", e);
+            throw UpstreamFailureException.BadGateway(connection.Name, $"answered with a body that is not an embeddings response: {e.Message}", e);
         }
         var result = new GeneratedEmbeddings<Embedding<float>>(wire.Data.OrderBy(d => d.Index).Select(d => new Embedding<float>(d.Embedding) { ModelId = wire.Model }))
         {

@@ -1,5 +1,6 @@
 using Hearth.Inference.Engine;
 using Hearth.Inference.Engine.Benchmarks;
+using Hearth.Inference.Models;
 using Hearth.Inference.Tests.Models;
 using Hearth.TestSupport;
 

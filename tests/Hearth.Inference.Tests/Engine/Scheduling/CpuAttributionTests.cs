@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using Hearth.Inference.Engine;
 using Microsoft.Extensions.AI;
 
@@ -99,9 +100,9 @@ public sealed class CpuAttributionTests(StoriesGgufFixture stories) : IClassFixt
         var client = new LocalChatClient(model);
         var options = new ChatOptions { Temperature = 0, MaxOutputTokens = 12 };
         var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Once upon a time")], options);
-        Assert.NotNull(response.Usage?.AdditionalCounts);
-        var micros = response.Usage!.AdditionalCounts![LocalChatClient.CpuMicrosecondsKey];
-        Assert.True(micros > 0, $"{micros} µs");
+        var cpu = response.Usage.GetEngineCpuTime();
+        Assert.NotNull(cpu);
+        Assert.True(cpu > TimeSpan.Zero, $"{cpu.Value.TotalMicroseconds} µs");
 
         var updates = new List<ChatResponseUpdate>();
         await foreach (var u in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Once upon a time")], options))
@@ -111,6 +112,6 @@ public sealed class CpuAttributionTests(StoriesGgufFixture stories) : IClassFixt
         var usages = updates.SelectMany(u => u.Contents.OfType<UsageContent>()).ToList();
         var usage = Assert.Single(usages);   // only the last update carries usage
         Assert.Same(updates[^1], updates.Single(u => u.Contents.OfType<UsageContent>().Any()));
-        Assert.True(usage.Details.AdditionalCounts![LocalChatClient.CpuMicrosecondsKey] > 0);
+        Assert.True(usage.Details.GetEngineCpuTime() > TimeSpan.Zero);
     }
 }

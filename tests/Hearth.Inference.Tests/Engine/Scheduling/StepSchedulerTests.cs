@@ -1,4 +1,5 @@
 using Hearth.Inference.Engine;
+using Hearth.Inference.Models;
 using Hearth.Inference.Tests.Models;
 using Hearth.TestSupport;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Hearth.Contracts;
 using Hearth.Inference.Engine;
 using Hearth.Inference.Import;
 using Hearth.Ledger.Chat;
@@ -7,15 +8,13 @@ using Hearth.Ledger.Entries;
 using Hearth.Ledger.Metering;
 using Hearth.Ledger.Options;
 using Hearth.Ledger.Store;
-using Hearth.Server.Backends;
-using Hearth.Server.Backends.Local.Engine;
 using Hearth.TestSupport;
 using Microsoft.Extensions.AI;
 
 namespace Hearth.Server.Tests.Backends.Local;
 
 /// <summary>
-/// The server's local chat client under the ledger's metering: the engine's per-request CPU figure (batched steps split by
+/// The engine's chat client under the ledger's metering: the engine's per-request CPU figure (batched steps split by
 /// tokens) travels in the usage and becomes the entry's CpuSeconds, on the chat, streaming and raw-prompt paths.
 /// </summary>
 public sealed class EngineCpuMeteringTests : IDisposable
@@ -43,9 +42,9 @@ public sealed class EngineCpuMeteringTests : IDisposable
 
         private void Record(UsageDetails? usage)
         {
-            if (usage?.AdditionalCounts?.TryGetValue(LocalChatClient.CpuMicrosecondsKey, out var us) == true)
+            if (usage.GetEngineCpuTime() is { } cpu)
             {
-                CpuMicrosecondsByOutputTokens[usage.OutputTokenCount ?? -1] = us;
+                CpuMicrosecondsByOutputTokens[usage!.OutputTokenCount ?? -1] = (long)cpu.TotalMicroseconds;
             }
         }
 
@@ -83,17 +82,17 @@ public sealed class EngineCpuMeteringTests : IDisposable
 
     private (MeteringChatClient Client, UsageTap Tap, ListAppender Ledger) Pipeline()
     {
-        var tap = new UsageTap(new EngineChatClient(_model));
+        var tap = new UsageTap(new LocalChatClient(_model));
         var ledger = new ListAppender();
         return (tap.UseHearthMetering(RequestMeter.Create(new LedgerOptions { Zone = "FRA" }), ledger), tap, ledger);
     }
 
-    private static ChatOptions Options(int maxTokens, bool raw) => new()
+    private static ChatOptions Options(int maxTokens, bool raw)
     {
-        Temperature = 0,
-        MaxOutputTokens = maxTokens,
-        AdditionalProperties = raw ? new() { [HearthChatProperties.RawPrompt] = true } : [],
-    };
+        var options = new ChatOptions { Temperature = 0, MaxOutputTokens = maxTokens, AdditionalProperties = [] };
+        options.SetRawPrompt(raw);
+        return options;
+    }
 
     private static async Task CallAsync(IChatClient client, int maxTokens, bool streaming, bool raw)
     {

@@ -2,8 +2,6 @@ using System.Text;
 using System.Text.Json;
 using Hearth.Inference.Engine;
 using Hearth.Inference.Import;
-using Hearth.Server.Backends;
-using Hearth.Server.Backends.Local.Engine;
 using Hearth.Server.Tests.OpenAi;
 using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;
@@ -12,8 +10,8 @@ using Microsoft.Extensions.AI;
 namespace Hearth.Server.Tests.Backends.Local;
 
 /// <summary>
-/// Log-probabilities on the paths <c>EngineChatClient</c> generates itself (tools, raw prompts) name each token's own text, not
-/// the text a step released. A stop string whose start the model writes makes the engine hold text back over several steps
+/// Log-probabilities on the tool-calling path, seen through the HTTP API, name each token's own text, not the text a step
+/// released (the raw-prompt twin over the engine's chat client is in the engine's tests, <c>LocalChatClientPromptTests</c>). A stop string whose start the model writes makes the engine hold text back over several steps
 /// and release it at once, so released text and token text differ there.
 /// </summary>
 public sealed class EngineLogprobTextTests : IDisposable
@@ -53,31 +51,6 @@ public sealed class EngineLogprobTextTests : IDisposable
         Assert.Equal(secondBody.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32(), tokens.Count);
         var vocabulary = Vocabulary(path);
         Assert.All(tokens, token => Assert.Contains(token, vocabulary));
-    }
-
-    [Fact]
-    public async Task RawPromptWithLogprobs_StopPrefixHeldBack_ReportsEachTokensOwnText()
-    {
-        var path = PlainModel();
-        using var model = LoadedModel.Load(path, new EngineOptions { Threads = 1 });
-        using var client = new EngineChatClient(model);
-        ChatOptions Options(string? stop) => new()
-        {
-            Temperature = 0, MaxOutputTokens = 16, StopSequences = stop is null ? null : [stop],
-            AdditionalProperties = new() { [HearthChatProperties.RawPrompt] = true, [HearthChatProperties.Logprobs] = true },
-        };
-        ChatMessage[] prompt = [new(ChatRole.User, "Once upon a time")];
-
-        var plain = await client.GetResponseAsync(prompt, Options(null));
-        var held = await client.GetResponseAsync(prompt, Options(StopThatHoldsBack(plain.Text)));
-
-        Assert.Equal(plain.Text, held.Text);
-        var logprobs = Assert.IsAssignableFrom<IReadOnlyList<TokenLogprob>>(held.AdditionalProperties![HearthChatProperties.LogprobsResult]);
-        Assert.Equal(held.Usage!.OutputTokenCount, logprobs.Count);
-        var vocabulary = Vocabulary(path);
-        Assert.All(logprobs, t => Assert.Contains(t.Token, vocabulary));
-        var expected = (IReadOnlyList<TokenLogprob>)plain.AdditionalProperties![HearthChatProperties.LogprobsResult]!;
-        Assert.Equal(expected.Select(t => t.Token), logprobs.Select(t => t.Token));
     }
 
     /// <summary>The first 12 chars of the expected output plus a char the model never writes: held back, then released at once.</summary>

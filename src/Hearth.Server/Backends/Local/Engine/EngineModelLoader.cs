@@ -1,7 +1,8 @@
+using Hearth.Contracts;
 using Hearth.Inference.Engine;
 using Hearth.Inference.Gguf;
+using Hearth.Inference.Models;
 using Hearth.Server.Configuration;
-using Hearth.Server.Errors;
 
 namespace Hearth.Server.Backends.Local.Engine;
 
@@ -26,26 +27,26 @@ public sealed class EngineModelLoader : ILocalModelLoader
             }
             catch (UnsupportedModelException e)
             {
-                throw new ApiException(400, "invalid_request_error", $"Model '{model.Id}' cannot be run by Hearth's engine: {e.Message}", "model", "unsupported_model", e);
+                throw new HearthRequestException(RequestErrorKind.InvalidRequest, $"Model '{model.Id}' cannot be run by Hearth's engine: {e.Message}", "model", "unsupported_model", e);
             }
             catch (GgufFormatException e)
             {
-                throw new ApiException(400, "invalid_request_error", $"Model file of '{model.Id}' is not a valid GGUF file: {e.Message}", "model", "invalid_model_file", e);
+                throw new HearthRequestException(RequestErrorKind.InvalidRequest, $"Model file of '{model.Id}' is not a valid GGUF file: {e.Message}", "model", "invalid_model_file", e);
             }
             catch (Hearth.Inference.Tokenizers.NotSupportedTokenizerException e)
             {
-                throw new ApiException(400, "invalid_request_error",
+                throw new HearthRequestException(RequestErrorKind.InvalidRequest,
                     $"Model '{model.Id}' ({FileName(model)}) asks for a tokenizer Hearth's engine does not implement: {e.Message}", "model", "unsupported_model", e);
             }
             catch (Hearth.Inference.Tokenizers.TokenizerFormatException e)
             {
                 // The tokenizer names its origin by the file's full path; the client gets the file name only.
-                throw new ApiException(400, "invalid_request_error",
+                throw new HearthRequestException(RequestErrorKind.InvalidRequest,
                     $"Model file {FileName(model)} of '{model.Id}' has a broken tokenizer ({e.Field ?? "vocabulary"}): {Reason(e)}", "model", "invalid_model_file", e);
             }
             catch (FileNotFoundException e)
             {
-                throw new ApiException(404, "invalid_request_error", $"Model file of '{model.Id}' disappeared: {e.Message}", "model", "model_not_found", e);
+                throw new HearthRequestException(RequestErrorKind.NotFound, $"Model file of '{model.Id}' disappeared: {e.Message}", "model", "model_not_found", e);
             }
         }, cancellationToken);
 
@@ -67,8 +68,8 @@ internal sealed class EngineLocalModel : ILocalModel
     public EngineLocalModel(LoadedModel model, int maxEmbeddingTokensPerRequest)
     {
         _model = model;
-        ChatClient = new EngineChatClient(model);
-        EmbeddingGenerator = new EngineEmbeddingGenerator(model, maxEmbeddingTokensPerRequest);
+        ChatClient = new LocalChatClient(model);
+        EmbeddingGenerator = new LocalEmbeddingGenerator(model, maxEmbeddingTokensPerRequest);
         Details = new LocalModelDetails(model.Info.Architecture, model.Info.ParameterCount, model.Info.QuantizationType.ToString(),
             model.Info.ContextLength, model.Info.EmbeddingLength, model.ChatTemplate?.Source);
     }

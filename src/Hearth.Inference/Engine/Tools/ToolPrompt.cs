@@ -1,10 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Hearth.Inference.Engine;
 using Hearth.Inference.Templates;
 using Microsoft.Extensions.AI;
 
-namespace Hearth.Server.Backends.Local.Engine;
+namespace Hearth.Inference.Engine.Tools;
 
 /// <summary>Renders messages, earlier tool calls and results, and tool definitions through the model's chat template.</summary>
 internal static class ToolPrompt
@@ -34,7 +33,7 @@ internal static class ToolPrompt
                         ["function"] = new JsonObject
                         {
                             ["name"] = c.Name,
-                            ["arguments"] = ParseObject(OpenAi.OpenAiMessageMapping.ArgumentsJson(c)),
+                            ["arguments"] = ParseObject(ToolCallArguments.ToJson(c)),
                         },
                     })],
                 };

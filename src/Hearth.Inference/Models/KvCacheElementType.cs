@@ -1,4 +1,4 @@
-namespace Hearth.Inference.Engine;
+namespace Hearth.Inference.Models;
 
 /// <summary>Element type of the key/value cache.</summary>
 public enum KvCacheElementType

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Hearth.Inference.Templates;
-using Hearth.Server.Errors;
+using Hearth.Contracts;
 using Microsoft.Extensions.AI;
 
-namespace Hearth.Server.Backends.Local.Engine;
+namespace Hearth.Inference.Engine.Tools;
 
 /// <summary>
 /// How a local model is made to call a tool when <c>tool_choice</c> requires one: the answer is prefilled with the call's
@@ -16,7 +16,7 @@ namespace Hearth.Server.Backends.Local.Engine;
 internal sealed record ForcedToolCall(string Opening, string Closing, bool ArgumentsConstrained)
 {
     /// <summary>Null when the model may answer freely (<c>auto</c>).</summary>
-    /// <exception cref="ApiException">400 naming <c>tool_choice</c> when it names a function that is not in <c>tools</c>.</exception>
+    /// <exception cref="HearthRequestException">An invalid request naming <c>tool_choice</c> when it names a function that is not in <c>tools</c>.</exception>
     public static ForcedToolCall? For(ChatOptions options, ToolCallFormat format)
     {
         if (options.ToolMode is not RequiredChatToolMode required)
@@ -27,7 +27,7 @@ internal sealed record ForcedToolCall(string Opening, string Closing, bool Argum
         var name = required.RequiredFunctionName;
         if (name is not null && !names.Contains(name, StringComparer.Ordinal))
         {
-            throw ApiException.InvalidParameter("tool_choice",
+            throw HearthRequestException.InvalidParameter("tool_choice",
                 $"'tool_choice' names function '{name}', which is not among the tools ({string.Join(", ", names)}).");
         }
         name ??= names.Count == 1 ? names[0] : null;

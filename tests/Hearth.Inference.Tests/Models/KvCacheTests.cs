@@ -1,6 +1,7 @@
 using Hearth.Inference.Engine;
+using Hearth.Inference.Models;
 
-namespace Hearth.Inference.Tests.Engine;
+namespace Hearth.Inference.Tests.Models;
 
 public sealed class KvCacheTests
 {

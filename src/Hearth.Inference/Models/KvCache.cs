@@ -1,4 +1,4 @@
-namespace Hearth.Inference.Engine;
+namespace Hearth.Inference.Models;
 
 /// <summary>
 /// Keys and values of one sequence, per layer and position: layout [layer][position][kvDim], F32 or F16.

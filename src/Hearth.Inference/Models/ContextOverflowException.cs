@@ -1,4 +1,4 @@
-namespace Hearth.Inference.Engine;
+namespace Hearth.Inference.Models;
 
 /// <summary>The prompt does not fit the context window; Hearth never truncates a prompt silently.</summary>
 public sealed class ContextOverflowException : Exception

@@ -1,4 +1,4 @@
-namespace Hearth.Inference.Engine;
+namespace Hearth.Inference.Models;
 
 /// <summary>A model file Hearth cannot run: unknown architecture, missing tensor, unsupported tensor type or shape.</summary>
 public sealed class UnsupportedModelException : Exception

@@ -1,9 +1,10 @@
+using System.Globalization;
 using System.Text;
-using Hearth.Inference.Engine;
-using Hearth.Server.Errors;
+using Hearth.Contracts;
+using Hearth.Inference.Models;
 using Microsoft.Extensions.AI;
 
-namespace Hearth.Server.Backends.Local.Engine;
+namespace Hearth.Inference.Engine;
 
 /// <summary>
 /// Embeddings from a local model: the final hidden states (after the output norm) mean-pooled over all tokens and L2-normalised
@@ -15,7 +16,7 @@ namespace Hearth.Server.Backends.Local.Engine;
 /// first on byte lengths (no tokenization), then while tokenizing, which stops at the first input past the cap — so an
 /// oversized request costs at most the cap's worth of tokenization and holds no sequence slot for compute.
 /// </remarks>
-internal sealed class EngineEmbeddingGenerator(LoadedModel model, int maxTokensPerRequest) : IEmbeddingGenerator<string, Embedding<float>>
+public sealed class LocalEmbeddingGenerator(LoadedModel model, int maxTokensPerRequest) : IEmbeddingGenerator<string, Embedding<float>>
 {
     public const EmbeddingPooling Pooling = EmbeddingPooling.Mean;
 
@@ -24,7 +25,7 @@ internal sealed class EngineEmbeddingGenerator(LoadedModel model, int maxTokensP
     {
         if (options?.Dimensions is { } d && d != model.Info.EmbeddingLength)
         {
-            throw ApiException.InvalidParameter("dimensions", $"'dimensions' is {d}; model '{model.Info.Id}' embeds into exactly {model.Info.EmbeddingLength}.");
+            throw HearthRequestException.InvalidParameter("dimensions", $"'dimensions' is {d}; model '{model.Info.Id}' embeds into exactly {model.Info.EmbeddingLength}.");
         }
         var inputs = values as IReadOnlyList<string> ?? [.. values];
         var tokenized = Tokenize(inputs);
@@ -42,7 +43,7 @@ internal sealed class EngineEmbeddingGenerator(LoadedModel model, int maxTokensP
         return result;
     }
 
-    /// <summary>All inputs as tokens, or a 400 naming the input or the cap that is exceeded.</summary>
+    /// <summary>All inputs as tokens, or an invalid-request error naming the input or the cap that is exceeded.</summary>
     private List<int[]> Tokenize(IReadOnlyList<string> inputs)
     {
         // Bytes first: a request whose texts cannot encode to fewer tokens than the cap is refused without tokenizing anything.
@@ -87,15 +88,15 @@ internal sealed class EngineEmbeddingGenerator(LoadedModel model, int maxTokensP
         return tokenized;
     }
 
-    private ApiException InputTooLong(int index, ContextOverflowException e)
+    private HearthRequestException InputTooLong(int index, ContextOverflowException e)
     {
-        var what = e.IsLowerBound ? $"at least {e.PromptTokens:N0}" : e.PromptTokens.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
-        return new ApiException(400, "invalid_request_error",
+        var what = e.IsLowerBound ? $"at least {e.PromptTokens:N0}" : e.PromptTokens.ToString("N0", CultureInfo.InvariantCulture);
+        return new HearthRequestException(RequestErrorKind.InvalidRequest,
             $"Input {index} has {what} tokens; model '{model.Info.Id}' embeds at most {e.ContextTokens:N0} tokens per input (its context window). Split or shorten it.",
             "input", "context_length_exceeded", e);
     }
 
-    private ApiException CapExceeded(string what) => new(400, "invalid_request_error",
+    private HearthRequestException CapExceeded(string what) => new(RequestErrorKind.InvalidRequest,
         $"This embeddings request has {what}; one request may embed at most {maxTokensPerRequest:N0} tokens (Local:MaxEmbeddingTokensPerRequest). Send the inputs in smaller batches.",
         "input", "embedding_tokens_exceeded");
 
