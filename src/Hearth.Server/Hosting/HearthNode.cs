@@ -5,6 +5,7 @@ using Hearth.Server.Backends.Local;
 using Hearth.Server.Configuration;
 using Hearth.Ledger;
 using Hearth.Ledger.Chat;
+using Hearth.Ledger.Energy;
 using Hearth.Ledger.Metering;
 using Hearth.Server.Http;
 using Hearth.Server.Integration;
@@ -131,8 +132,7 @@ public sealed class HearthNode : IAsyncDisposable
         var energy = new LocalEnergyProfile();
         NodeResidency.AddEntryStage(pipeline, options, catalog, () => built);
         pipeline.Use((inner, model) => new TelemetryChatClient(inner, model, metrics));
-        LocalEnergyProfile.AddStage(pipeline, energy);
-        NodeLedger.AddStages(pipeline, embeddingPipeline, options, ledger, catalog, () => built);
+        NodeLedger.AddStages(pipeline, embeddingPipeline, options, ledger, catalog, () => built, energy);
         var userPipeline = setup.ChatPipeline;
         pipeline.Use((inner, model) => userPipeline.Build(inner, model));
         NodeResidency.AddGuardStage(pipeline, options);

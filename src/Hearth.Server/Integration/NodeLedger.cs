@@ -1,11 +1,14 @@
 using Hearth.Ledger;
 using Hearth.Ledger.Api;
+using Hearth.Ledger.Budgets;
 using Hearth.Ledger.Chat;
+using Hearth.Ledger.Energy;
 using Hearth.Ledger.Metering;
 using Hearth.Ledger.Options;
 using Hearth.Ledger.Store;
 using Hearth.Server.Backends;
 using Hearth.Server.Configuration;
+using Microsoft.Extensions.AI;
 
 namespace Hearth.Server.Integration;
 
@@ -43,22 +46,23 @@ public static class NodeLedger
 
     /// <summary>
     /// Adds, below telemetry: budget check → route/backend stamp → metering, to the chat and to the embedding pipeline.
-    /// The local model used for a chat budget downgrade is the smallest local GGUF file.
+    /// The local model used for a chat budget downgrade is the smallest local GGUF file. Each local model's completed
+    /// entries feed <paramref name="energy"/> (its CPU seconds per token).
     /// </summary>
     internal static void AddStages(ChatPipelineBuilder pipeline, EmbeddingPipelineBuilder embeddings, HearthOptions options, LedgerNode ledger, ModelCatalog catalog,
-        Func<ModelBackends?> backends)
+        Func<ModelBackends?> backends, LocalEnergyProfile energy)
     {
         var versions = new ModelVersions();
-        embeddings.Use((inner, model) => new BudgetEmbeddingGenerator(inner, model, ledger.Budgets));
+        embeddings.Use((inner, model) => inner.AsBuilder().UseBudgets(ledger.Budgets, model.Kind == BackendKind.Local).Build());
         embeddings.Use((inner, model) => new RouteStampEmbeddingGenerator(inner, model));
-        embeddings.Use((inner, model) => inner.UseHearthMetering(ledger.Meter, ledger.Writer, MeteringOptions(model, options, ledger, versions)));
-        pipeline.Use((inner, model) => new BudgetChatClient(inner, model, ledger.Budgets, () =>
+        embeddings.Use((inner, model) => inner.AsBuilder().UseMetering(ledger.Meter, ledger.Writer, MeteringOptions(model, options, ledger, versions, energy)).Build());
+        pipeline.Use((inner, model) => inner.AsBuilder().UseBudgets(ledger.Budgets, model.Kind == BackendKind.Local, () =>
         {
             var local = catalog.LocalModels().OrderBy(m => m.SizeBytes).FirstOrDefault();
-            return local is null || backends() is not { } b ? null : (b.GetChatClient(local), local.Id);
-        }));
+            return local is null || backends() is not { } b ? null : new BudgetDowngradeTarget(b.GetChatClient(local), local.Id);
+        }).Build());
         pipeline.Use((inner, model) => new RouteStampChatClient(inner, model));
-        pipeline.Use((inner, model) => inner.UseHearthMetering(ledger.Meter, ledger.Writer, MeteringOptions(model, options, ledger, versions)));
+        pipeline.Use((inner, model) => inner.AsBuilder().UseMetering(ledger.Meter, ledger.Writer, MeteringOptions(model, options, ledger, versions, energy)).Build());
     }
 
     /// <summary>
@@ -88,12 +92,16 @@ public static class NodeLedger
             ledger.Options.Store.Kind == LedgerStoreKind.Sqlite ? [ledger.Key.PublicKeySpkiBase64] : null,
             new LedgerVerifyOptions { CheckpointEveryEntries = ledger.Options.Store.CheckpointEveryEntries, AnchorPath = ledger.AnchorPath });
 
-    private static MeteringChatClientOptions MeteringOptions(ModelDescriptor model, HearthOptions options, LedgerNode ledger, ModelVersions versions) => new()
+    private static MeteringChatClientOptions MeteringOptions(ModelDescriptor model, HearthOptions options, LedgerNode ledger, ModelVersions versions, LocalEnergyProfile energy)
     {
-        DefaultBackend = RouteStampChatClient.BackendName(model),
-        DefaultModelVersion = versions.For(model),
-        Remote = model.Kind == BackendKind.Upstream && options.Upstreams.FirstOrDefault(u => u.Name == model.OwnedBy) is { } u
-            ? new RemoteModelProfile(u.ActiveParamsBillions, u.ProviderPue) : null,
-        Budgets = ledger.Budgets,
-    };
+        var metering = new MeteringChatClientOptions
+        {
+            DefaultBackend = RouteStampChatClient.BackendName(model),
+            DefaultModelVersion = versions.For(model),
+            Remote = model.Kind == BackendKind.Upstream && options.Upstreams.FirstOrDefault(u => u.Name == model.OwnedBy) is { } u
+                ? new RemoteModelProfile(u.ActiveParamsBillions, u.ProviderPue) : null,
+            Budgets = ledger.Budgets,
+        };
+        return model.Kind == BackendKind.Local ? metering.AlsoOnEntry(energy.ObserverFor(model.Id)) : metering;
+    }
 }
