@@ -1,10 +1,10 @@
 using Hearth.Ledger;
-using Hearth.Ledger.Api;
 using Hearth.Ledger.Budgets;
 using Hearth.Ledger.Chat;
 using Hearth.Ledger.Energy;
 using Hearth.Ledger.Metering;
 using Hearth.Ledger.Options;
+using Hearth.Ledger.Queries;
 using Hearth.Ledger.Store;
 using Hearth.Server.Backends;
 using Hearth.Server.Configuration;
@@ -83,11 +83,11 @@ public static class NodeLedger
     }
 
     /// <summary>
-    /// The ledger API over the node's store. Lookups by id flush the writer once when the entry is not committed yet.
+    /// The ledger queries the node's API serves over its store. Lookups by id flush the writer once when the entry is not committed yet.
     /// Verification trusts the node's own key for SQLite; for PostgreSQL (replicas each sign with their own key) every
     /// checkpoint is checked against the key it carries.
     /// </summary>
-    internal static LedgerApi CreateApi(LedgerNode ledger, TimeProvider time) =>
+    internal static LedgerQueries CreateApi(LedgerNode ledger, TimeProvider time) =>
         new(ledger.Store, time, ledger.Writer.FlushAsync,
             ledger.Options.Store.Kind == LedgerStoreKind.Sqlite ? [ledger.Key.PublicKeySpkiBase64] : null,
             new LedgerVerifyOptions { CheckpointEveryEntries = ledger.Options.Store.CheckpointEveryEntries, AnchorPath = ledger.AnchorPath });
