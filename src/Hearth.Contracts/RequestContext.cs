@@ -75,10 +75,15 @@ public static class RequestContext
 
     public static void SetMeterResult(this ChatResponseUpdate update, MeterResult result) => Set(Props(update), MeterResultKey, result);
 
-    public static MeterResult? GetMeterResult(this GeneratedEmbeddings<Embedding<float>>? embeddings) => Get<MeterResult>(embeddings?.AdditionalProperties, MeterResultKey);
+    public static MeterResult? GetMeterResult<TEmbedding>(this GeneratedEmbeddings<TEmbedding>? embeddings)
+        where TEmbedding : Embedding => Get<MeterResult>(embeddings?.AdditionalProperties, MeterResultKey);
 
-    public static void SetMeterResult(this GeneratedEmbeddings<Embedding<float>> embeddings, MeterResult result) =>
+    public static void SetMeterResult<TEmbedding>(this GeneratedEmbeddings<TEmbedding> embeddings, MeterResult result)
+        where TEmbedding : Embedding
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
         Set(embeddings.AdditionalProperties ??= [], MeterResultKey, result);
+    }
 
     // ---- budget downgrade -------------------------------------------------------------------------------------------
 

@@ -38,13 +38,15 @@ public class LedgerNodeTests
         };
         await using (var node = await LedgerNode.OpenAsync(options, null, null, CancellationToken.None))
         {
-            using var client = new EchoClient().UseHearthMetering(node.Meter, node.Writer, new MeteringChatClientOptions { Budgets = node.Budgets });
+            Hearth.Ledger.Entries.LedgerEntry? appended = null;
+            using var client = new EchoClient().UseHearthMetering(node.Meter, node.Writer, new MeteringChatClientOptions { Budgets = node.Budgets, OnEntry = e => appended = e });
             for (var i = 0; i < 5; i++)
             {
                 var chatOptions = new ChatOptions { ModelId = "m" };
                 chatOptions.SetRequestFacts(new RequestFacts { Tenant = "acme" });
                 var r = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], chatOptions);
-                var entry = (Hearth.Ledger.Entries.LedgerEntry)r.AdditionalProperties![MeteringChatClient.EntryKey]!;
+                var entry = appended!;
+                Assert.Equal(entry.EntryId.ToString("N"), r.GetMeterResult()?.EntryId);
                 // Group commit returns the sealed entry; journal durability returns once journaled (sealed later).
                 Assert.Equal(durability == LedgerDurability.GroupCommit ? i + 1 : 0, entry.Sequence);
             }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Hearth.Contracts;
 using Hearth.Ledger.Entries;
 using Hearth.Ledger.Metering;
@@ -28,7 +27,7 @@ internal sealed class MeteredCall : IDisposable
         Policy = policy;
     }
 
-    /// <summary>The ledger entry's id, known before the call runs (sent as <c>x-hearth-entry-id</c> before a stream starts).</summary>
+    /// <summary>The ledger entry's id, known before the call runs (on the first streamed update, before the call ends).</summary>
     public Guid EntryId { get; } = Guid.NewGuid();
 
     public string Reason { get; private set; }
@@ -102,15 +101,8 @@ internal sealed class MeteredCall : IDisposable
         }
     }
 
-    /// <summary>Entry id (and the expected method) for the first streamed update, so they can be response headers.</summary>
-    public void AttachStart(AdditionalPropertiesDictionary props)
-    {
-        props[LedgerHeaders.EntryId] = EntryId.ToString("N");
-        if (ExpectedMethod is { } m)
-        {
-            props[LedgerHeaders.Method] = m;
-        }
-    }
+    /// <summary>What the first streamed update carries: the entry id and, when known in advance, the energy method; no figures yet.</summary>
+    public MeterResult StartResult() => new(EntryId.ToString("N"), ExpectedMethod, null);
 
     /// <summary>
     /// When <paramref name="usage"/> carries the engine's own CPU time (<see cref="RequestContext.GetEngineCpuTime"/>), the
@@ -175,19 +167,13 @@ internal sealed class MeteredCall : IDisposable
     public static RequestOutcome OutcomeOf(Exception ex, CancellationToken cancellationToken) =>
         ex is OperationCanceledException && cancellationToken.IsCancellationRequested ? RequestOutcome.Cancelled : RequestOutcome.Error;
 
-    /// <summary>Puts the sealed (or journaled) entry and its header values into <paramref name="props"/>.</summary>
-    public static void Attach(AdditionalPropertiesDictionary props, LedgerEntry entry)
+    /// <summary>The meter result of a sealed (or journaled) entry: its id, energy method and figures (carbon = operational + embodied).</summary>
+    public static MeterResult ResultOf(LedgerEntry entry)
     {
-        props[MeteringChatClient.EntryKey] = entry;
-        props[LedgerHeaders.EntryId] = entry.EntryId.ToString("N");
-        foreach (var (k, v) in LedgerHeaders.For(entry))
-        {
-            props[k] = v;
-        }
+        ArgumentNullException.ThrowIfNull(entry);
+        return new MeterResult(entry.EntryId.ToString("N"), entry.EnergyMethod.ToWireName(),
+            new MeteredFigures(entry.EnergyWattHours, entry.EnergyUncertaintyFraction, entry.OperationalGramsCo2e, entry.EmbodiedGramsCo2e, entry.WaterLiters));
     }
 
     public void Dispose() => _scope.Dispose();
-
-    private static string? Get(AdditionalPropertiesDictionary? p, string key) =>
-        p is not null && p.TryGetValue(key, out var v) && v is not null ? Convert.ToString(v, CultureInfo.InvariantCulture) : null;
 }

@@ -26,6 +26,14 @@ public sealed record MeteringChatClientOptions
 
     /// <summary>When set, each entry is added to the budgets' usage.</summary>
     public BudgetGuard? Budgets { get; init; }
+
+    /// <summary>These options with <paramref name="observer"/> called after <see cref="OnEntry"/> (if any) with each appended entry.</summary>
+    public MeteringChatClientOptions AlsoOnEntry(Action<LedgerEntry> observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        var first = OnEntry;
+        return this with { OnEntry = first is null ? observer : entry => { first(entry); observer(entry); } };
+    }
 }
 
 /// <summary>
@@ -39,12 +47,12 @@ public sealed record MeteringChatClientOptions
 /// above that tags the update it was handed (as a router does) is seen too. The entry's route is only ever taken from the
 /// options' serving model: a response's routing outcome names the router's backend, not the ledger's route. A policy is
 /// recorded only with a reason (a request some router decided), never from the request facts' asked-for policy.</para>
-/// <para>The entry id is chosen when the call starts. The appended entry is exposed (a) in
-/// <see cref="ChatResponse.AdditionalProperties"/> under <see cref="EntryKey"/> (plus <c>x-hearth-entry-id</c> and the four
-/// figure headers), (b) for streaming, on the first update (<c>x-hearth-entry-id</c> and, when known in advance,
-/// <c>x-hearth-method</c>) and in one final <see cref="ChatResponseUpdate"/> with no contents carrying everything, and
-/// (c) through <see cref="MeteringChatClientOptions.OnEntry"/>. The entry is appended (journaled, or committed with
-/// group commit) before the response or the final update is returned, so a delivered response always has its entry.</para>
+/// <para>The entry id is chosen when the call starts. The appended entry is exposed as a typed <see cref="MeterResult"/>
+/// (<see cref="RequestContext.GetMeterResult(ChatResponse?)"/>): (a) on the response, with its id, energy method and figures,
+/// (b) for streaming, on the first update (the id and, when known in advance, the method; no figures) and on one final
+/// <see cref="ChatResponseUpdate"/> with no contents carrying everything, and (c) the whole <see cref="LedgerEntry"/>
+/// through <see cref="MeteringChatClientOptions.OnEntry"/>. The entry is appended (journaled, or committed with group
+/// commit) before the response or the final update is returned, so a delivered response always has its entry.</para>
 /// <para>A call that throws or is cancelled still gets an entry — it used energy — with <see cref="RequestOutcome.Error"/>
 /// or <see cref="RequestOutcome.Cancelled"/>, tokens in 0 and tokens out = content updates streamed so far (0 when not
 /// streaming); then the exception propagates unchanged. A stream the consumer abandons before its end is recorded as
@@ -54,9 +62,6 @@ public sealed record MeteringChatClientOptions
 /// </remarks>
 public sealed class MeteringChatClient : DelegatingChatClient
 {
-
-    /// <summary>Key of the sealed <see cref="LedgerEntry"/> in the response's AdditionalProperties.</summary>
-    public const string EntryKey = "hearth.ledger_entry";
 
     private readonly IRequestMeter _meter;
     private readonly ILedgerAppender _ledger;
@@ -88,7 +93,7 @@ public sealed class MeteringChatClient : DelegatingChatClient
         call.ReportEngineCpu(response.Usage);
         var entry = await call.CompleteAsync(response.Usage?.InputTokenCount ?? 0, response.Usage?.OutputTokenCount ?? 0, RequestOutcome.Ok, cancellationToken)
             .ConfigureAwait(false);
-        MeteredCall.Attach(response.AdditionalProperties ??= [], entry);
+        response.SetMeterResult(MeteredCall.ResultOf(entry));
         return response;
     }
 
@@ -137,7 +142,7 @@ public sealed class MeteringChatClient : DelegatingChatClient
                 call.Observe(update.GetRoutingOutcome());
                 if (first)
                 {
-                    call.AttachStart(update.AdditionalProperties ??= []);
+                    update.SetMeterResult(call.StartResult());
                     first = false;
                 }
                 yield return update;
@@ -147,8 +152,8 @@ public sealed class MeteringChatClient : DelegatingChatClient
             ended = true;
             call.ReportEngineCpu(usage);
             var entry = await call.CompleteAsync(usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, RequestOutcome.Ok, cancellationToken).ConfigureAwait(false);
-            var final = new ChatResponseUpdate { AdditionalProperties = [], ModelId = call.ModelId };
-            MeteredCall.Attach(final.AdditionalProperties, entry);
+            var final = new ChatResponseUpdate { ModelId = call.ModelId };
+            final.SetMeterResult(MeteredCall.ResultOf(entry));
             yield return final;
         }
         finally
@@ -179,8 +184,8 @@ public sealed class MeteringChatClient : DelegatingChatClient
 }
 
 /// <summary>
-/// Pipeline extension. <c>ChatClientBuilder</c> lives in the Microsoft.Extensions.AI package, which this library does not
-/// reference; with it, compose as <c>builder.Use(inner =&gt; inner.UseHearthMetering(meter, writer))</c>.
+/// Wrapping one client directly; in a pipeline use <see cref="LedgerChatClientBuilderExtensions.UseMetering"/> over a
+/// <see cref="ChatClientBuilder"/>.
 /// </summary>
 public static class MeteringChatClientExtensions
 {

@@ -11,10 +11,11 @@ namespace Hearth.Ledger.Chat;
 /// <see cref="MeteringChatClient"/> does for chat.
 /// </summary>
 /// <remarks>
-/// <para>Request context comes from <see cref="EmbeddingGenerationOptions.AdditionalProperties"/> under the same keys as chat
-/// (<see cref="MeteringChatClient.TenantKey"/>, …). Tokens in = the generator's input token count; tokens out = 0. The
-/// entry and its header values (<c>x-hearth-entry-id</c>, <c>x-hearth-energy-wh</c>, <c>x-hearth-carbon-g</c>,
-/// <c>x-hearth-water-l</c>, <c>x-hearth-method</c>) go into <see cref="GeneratedEmbeddings{TEmbedding}.AdditionalProperties"/>.</para>
+/// <para>Request context comes from the options' typed request context, as for chat: <see cref="RequestFacts"/> (tenant,
+/// key) and <see cref="ServingModel"/> (route, backend, version). Tokens in = the generator's input token count; tokens
+/// out = 0. The entry's <see cref="MeterResult"/> (id, energy method, figures) is set on the result
+/// (<see cref="RequestContext.GetMeterResult{TEmbedding}(GeneratedEmbeddings{TEmbedding}?)"/>); the whole entry goes to
+/// <see cref="MeteringChatClientOptions.OnEntry"/>.</para>
 /// <para>With a <see cref="MeteringChatClientOptions.Remote"/> profile the entry's method is <c>remote</c>, but the remote
 /// formula counts output tokens only, so an upstream embedding's remote share is 0 Wh: the entry then holds the node's own
 /// CPU energy and nothing for the provider's work. A failed or cancelled call is recorded with its outcome and the
@@ -51,7 +52,7 @@ public sealed class MeteringEmbeddingGenerator<TInput, TEmbedding> : DelegatingE
         }
         call.ModelId = result.Count > 0 ? result[0].ModelId : null;
         var entry = await call.CompleteAsync(result.Usage?.InputTokenCount ?? 0, 0, RequestOutcome.Ok, cancellationToken).ConfigureAwait(false);
-        MeteredCall.Attach(result.AdditionalProperties ??= [], entry);
+        result.SetMeterResult(MeteredCall.ResultOf(entry));
         return result;
     }
 }

@@ -5,6 +5,7 @@ using Hearth.Server.Backends.Local;
 using Hearth.Server.Configuration;
 using Hearth.Ledger;
 using Hearth.Ledger.Chat;
+using Hearth.Ledger.Energy;
 using Hearth.Ledger.Metering;
 using Hearth.Server.Http;
 using Hearth.Server.Integration;

@@ -42,10 +42,6 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, Obse
         {
             await ErrorResponses.WriteAsync(context, new ApiException(400, "invalid_request_error", e.Message, "x-hearth-policy", "invalid_policy", e)).ConfigureAwait(false);
         }
-        catch (Hearth.Ledger.Api.LedgerApiException e)
-        {
-            await ErrorResponses.WriteAsync(context, new ApiException(400, "invalid_request_error", e.Message, e.Parameter, "invalid_parameter", e)).ConfigureAwait(false);
-        }
         catch (BadHttpRequestException e)
         {
             await ErrorResponses.WriteAsync(context, new ApiException(e.StatusCode, "invalid_request_error", e.Message, null,

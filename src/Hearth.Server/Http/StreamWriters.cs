@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Hearth.Server.Backends;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 
@@ -59,19 +58,16 @@ internal static class StreamWriters
         return pipe.FlushAsync(cancellationToken);
     }
 
-    /// <summary>Copies <c>x-hearth-*</c> entries a pipeline stage put on a response into HTTP headers (before the body starts).</summary>
-    public static void CopyHearthHeaders(HttpResponse response, AdditionalPropertiesDictionary? properties)
+    /// <summary>Sets the <c>x-hearth-*</c> headers of a response's typed results (<see cref="HearthHeaders.Of(ChatResponse)"/>), before the body starts.</summary>
+    public static void CopyHearthHeaders(HttpResponse response, IEnumerable<KeyValuePair<string, string>> headers)
     {
-        if (properties is null || response.HasStarted)
+        if (response.HasStarted)
         {
             return;
         }
-        foreach (var (key, value) in properties)
+        foreach (var (name, value) in headers)
         {
-            if (key.StartsWith(HearthChatProperties.HeaderPrefix, StringComparison.OrdinalIgnoreCase) && value is not null)
-            {
-                response.Headers[key] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
-            }
+            response.Headers[name] = value;
         }
     }
 
@@ -86,19 +82,17 @@ internal static class StreamWriters
         {
             return false;
         }
-        foreach (var name in s_trailerNames)
+        foreach (var name in HearthHeaders.MeterTrailerNames)
         {
             context.Response.DeclareTrailer(name);
         }
         return true;
     }
 
-    private static readonly string[] s_trailerNames = ["x-hearth-energy-wh", "x-hearth-carbon-g", "x-hearth-water-l", "x-hearth-method"];
-
     /// <summary>Adds the declared ledger trailers collected from the stream.</summary>
     public static void AppendHearthTrailers(HttpContext context, Dictionary<string, string> hearth)
     {
-        foreach (var name in s_trailerNames)
+        foreach (var name in HearthHeaders.MeterTrailerNames)
         {
             if (hearth.TryGetValue(name, out var value))
             {
@@ -107,23 +101,16 @@ internal static class StreamWriters
         }
     }
 
-    /// <summary>Collects the <c>x-hearth-*</c> entries seen on any streamed update (the ledger's come on the last one).</summary>
-    public static void CollectHearth(Dictionary<string, string> into, AdditionalPropertiesDictionary? properties)
+    /// <summary>Collects the <c>x-hearth-*</c> headers of every streamed update's typed results (the ledger's figures come on the last one).</summary>
+    public static void CollectHearth(Dictionary<string, string> into, IEnumerable<KeyValuePair<string, string>> headers)
     {
-        if (properties is null)
+        foreach (var (name, value) in headers)
         {
-            return;
-        }
-        foreach (var (key, value) in properties)
-        {
-            if (key.StartsWith(HearthChatProperties.HeaderPrefix, StringComparison.OrdinalIgnoreCase) && value is not null)
-            {
-                into[key.ToLowerInvariant()] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "";
-            }
+            into[name.ToLowerInvariant()] = value;
         }
     }
 
     /// <summary>The <c>hearth</c> extension field: header names without the <c>x-hearth-</c> prefix, dashes as underscores.</summary>
     public static Dictionary<string, string> ExtensionField(Dictionary<string, string> hearth) =>
-        hearth.ToDictionary(kv => kv.Key[HearthChatProperties.HeaderPrefix.Length..].Replace('-', '_'), kv => kv.Value, StringComparer.Ordinal);
+        hearth.ToDictionary(kv => kv.Key[HearthHeaders.Prefix.Length..].Replace('-', '_'), kv => kv.Value, StringComparer.Ordinal);
 }

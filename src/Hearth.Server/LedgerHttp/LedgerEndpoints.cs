@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Text.Json.Serialization;
-using Hearth.Ledger.Api;
+using Hearth.Ledger.Queries;
 using Hearth.Server.Auth;
 using Hearth.Server.Errors;
 using Hearth.Server.Http;
+using Hearth.Server.LedgerApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -12,8 +12,8 @@ namespace Hearth.Server.LedgerHttp;
 
 /// <summary>
 /// <c>GET /v1/ledger/entries?after=&amp;limit=&amp;tenant=&amp;model=&amp;route=&amp;from=&amp;to=</c>, <c>GET /v1/ledger/entries/{id}</c>,
-/// <c>GET /v1/ledger/summary?by=…&amp;from=&amp;to=</c> and <c>GET /v1/ledger/verify</c> over <see cref="LedgerApi"/>. Bad parameters → 400
-/// naming them.
+/// <c>GET /v1/ledger/summary?by=…&amp;from=&amp;to=</c> and <c>GET /v1/ledger/verify</c> over the ledger's <see cref="LedgerQueries"/>, answering with the DTOs of
+/// <see cref="LedgerEntryDto"/>'s file. Bad parameters → 400 naming them.
 /// </summary>
 /// <remarks>
 /// Tenant scope: a tenant key's entries, lookups and summaries cover its own tenant only — a <c>tenant=</c> naming another
@@ -21,7 +21,7 @@ namespace Hearth.Server.LedgerHttp;
 /// is off, the loopback default) sees every tenant's entries. Verification covers the whole chain, a node-wide view, so it is
 /// mapped admin-only.
 /// </remarks>
-internal sealed class LedgerEndpoints(LedgerApi api)
+internal sealed class LedgerEndpoints(LedgerQueries queries)
 {
     public void Map(IEndpointRouteBuilder app)
     {
@@ -54,27 +54,31 @@ internal sealed class LedgerEndpoints(LedgerApi api)
     private async Task EntryAsync(HttpContext context)
     {
         var id = (string)context.Request.RouteValues["id"]!;
-        var entry = await api.GetEntryAsync(id, context.RequestAborted).ConfigureAwait(false);
+        if (!Guid.TryParseExact(id, "N", out var guid) && !Guid.TryParseExact(id, "D", out guid))
+        {
+            throw ApiException.InvalidParameter("id", $"'{(id.Length > 64 ? id[..64] + "…" : id)}' is not an entry id (32 hex digits, as in {HearthHeaders.EntryId}).");
+        }
+        var entry = await queries.FindEntryAsync(guid, context.RequestAborted).ConfigureAwait(false);
         var scope = Scope(context);
         if (entry is null || (scope is not null && !string.Equals(entry.Tenant, scope, StringComparison.Ordinal)))
         {
             throw new ApiException(404, "invalid_request_error",
                 $"No ledger entry '{id}'" + (scope is null ? "." : $" for tenant '{scope}'."), "id", "entry_not_found");
         }
-        await HttpJson.WriteAsync(context, entry, LedgerJsonContext.Default.LedgerEntryDto).ConfigureAwait(false);
+        await HttpJson.WriteAsync(context, LedgerEntryDto.From(entry), LedgerJsonContext.Default.LedgerEntryDto).ConfigureAwait(false);
     }
 
     private async Task VerifyAsync(HttpContext context)
     {
-        var result = await api.VerifyAsync(context.RequestAborted).ConfigureAwait(false)
+        var result = await queries.VerifyAsync(context.RequestAborted).ConfigureAwait(false)
             ?? throw new ApiException(429, "rate_limit_error", "A ledger verification is already running; try again when it has finished.", null, "verify_busy") { RetryAfterSeconds = 5 };
-        await HttpJson.WriteAsync(context, result, LedgerJsonContext.Default.LedgerVerificationDto).ConfigureAwait(false);
+        await HttpJson.WriteAsync(context, LedgerVerificationDto.From(result), LedgerJsonContext.Default.LedgerVerificationDto).ConfigureAwait(false);
     }
 
     private async Task EntriesAsync(HttpContext context)
     {
         var q = context.Request.Query;
-        var request = new LedgerEntriesRequest
+        var request = new LedgerPageRequest
         {
             After = Long(q, "after") ?? 0,
             Limit = (int)Math.Clamp(Long(q, "limit") ?? 100, int.MinValue, int.MaxValue),
@@ -84,15 +88,15 @@ internal sealed class LedgerEndpoints(LedgerApi api)
             From = Time(q, "from"),
             To = Time(q, "to"),
         };
-        var page = await api.GetEntriesAsync(request, context.RequestAborted).ConfigureAwait(false);
-        await HttpJson.WriteAsync(context, page, LedgerJsonContext.Default.LedgerEntriesPage).ConfigureAwait(false);
+        var page = await queries.GetPageAsync(request, context.RequestAborted).ConfigureAwait(false);
+        await HttpJson.WriteAsync(context, LedgerEntriesPage.From(page), LedgerJsonContext.Default.LedgerEntriesPage).ConfigureAwait(false);
     }
 
     private async Task SummaryAsync(HttpContext context)
     {
         var q = context.Request.Query;
-        var summary = await api.GetSummaryAsync(Text(q, "by"), Time(q, "from"), Time(q, "to"), ScopedTenant(context, null), context.RequestAborted).ConfigureAwait(false);
-        await HttpJson.WriteAsync(context, summary, LedgerJsonContext.Default.LedgerSummaryDto).ConfigureAwait(false);
+        var summary = await queries.GetSummaryAsync(Text(q, "by"), Time(q, "from"), Time(q, "to"), ScopedTenant(context, null), context.RequestAborted).ConfigureAwait(false);
+        await HttpJson.WriteAsync(context, LedgerSummaryDto.From(summary), LedgerJsonContext.Default.LedgerSummaryDto).ConfigureAwait(false);
     }
 
     private static string? Text(IQueryCollection q, string name) =>
@@ -120,11 +124,3 @@ internal sealed class LedgerEndpoints(LedgerApi api)
     private static ApiException Bad(string name, string value, string expected) =>
         ApiException.InvalidParameter(name, $"Query parameter '{name}' is '{value}'; expected {expected}.");
 }
-
-/// <summary>Source-generated JSON for the ledger API's DTOs (snake_case, like the OpenAI wire types).</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
-[JsonSerializable(typeof(LedgerEntriesPage))]
-[JsonSerializable(typeof(LedgerSummaryDto))]
-[JsonSerializable(typeof(LedgerEntryDto))]
-[JsonSerializable(typeof(LedgerVerificationDto))]
-internal sealed partial class LedgerJsonContext : JsonSerializerContext;

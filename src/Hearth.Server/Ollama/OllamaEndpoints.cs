@@ -172,7 +172,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         if (!stream)
         {
             var result = await client.GetResponseAsync(messages, options, ct).ConfigureAwait(false);
-            StreamWriters.CopyHearthHeaders(response, result.AdditionalProperties);
+            StreamWriters.CopyHearthHeaders(response, HearthHeaders.Of(result));
             var answered = AnsweringModel.Resolve(response, result.GetRoutingOutcome(), model.Id);
             var calls = result.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()
                 .Select(c => (c.Name, OpenAiMessageMapping.ArgumentsJson(c))).ToList();
@@ -186,7 +186,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         var answeredBy = model.Id;
         if (has)
         {
-            StreamWriters.CopyHearthHeaders(response, e.Current.AdditionalProperties);
+            StreamWriters.CopyHearthHeaders(response, HearthHeaders.Of(e.Current));
             answeredBy = AnsweringModel.Resolve(response, e.Current.GetRoutingOutcome(), model.Id);
         }
         var trailers = StreamWriters.DeclareHearthTrailers(context);
@@ -198,7 +198,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         while (has)
         {
             var update = e.Current;
-            StreamWriters.CollectHearth(hearth, update.AdditionalProperties);
+            StreamWriters.CollectHearth(hearth, HearthHeaders.Of(update));
             foreach (var c in update.Contents)
             {
                 if (c is UsageContent u) { usage = u.Details; }
@@ -316,7 +316,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         var embeddingOptions = new EmbeddingGenerationOptions { ModelId = model.RemoteId ?? model.Id, Dimensions = request.Dimensions, AdditionalProperties = [] };
         Pipeline.RequestFacts.ApplyIdentity(context, embeddingOptions);
         var result = await backends.GetEmbeddingGenerator(model).GenerateAsync(request.Input, embeddingOptions, context.RequestAborted).ConfigureAwait(false);
-        StreamWriters.CopyHearthHeaders(context.Response, result.AdditionalProperties);
+        StreamWriters.CopyHearthHeaders(context.Response, HearthHeaders.Of(result));
         context.Response.ContentType = "application/json";
         await StreamWriters.WriteLineAsync(context.Response, w =>
         {

@@ -36,7 +36,7 @@ internal sealed partial class OpenAiEndpoints
         var options = new EmbeddingGenerationOptions { ModelId = model.RemoteId ?? model.Id, Dimensions = request.Dimensions, AdditionalProperties = [] };
         Pipeline.RequestFacts.ApplyIdentity(context, options);
         var result = await generator.GenerateAsync(request.Input, options, context.RequestAborted).ConfigureAwait(false);
-        StreamWriters.CopyHearthHeaders(context.Response, result.AdditionalProperties);
+        StreamWriters.CopyHearthHeaders(context.Response, HearthHeaders.Of(result));
         context.Response.ContentType = "application/json";
         using (var w = new Utf8JsonWriter(context.Response.BodyWriter, JsonOutput.WriterOptions))
         {

@@ -49,7 +49,7 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
         if (request.Stream != true)
         {
             var response = await client.GetResponseAsync(messages, options, ct).ConfigureAwait(false);
-            StreamWriters.CopyHearthHeaders(context.Response, response.AdditionalProperties);
+            StreamWriters.CopyHearthHeaders(context.Response, HearthHeaders.Of(response));
             var answered = AnsweringModel.Resolve(context.Response, response.GetRoutingOutcome(), model.Id);
             var wire = OpenAiResponseMapping.ToWire(response, answered, RequestIds.New("chatcmpl-"), created);
             await HttpJson.WriteAsync(context, wire, OpenAiJsonContext.Default.ChatCompletionResponse).ConfigureAwait(false);
@@ -69,7 +69,7 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
         var has = await e.MoveNextAsync().ConfigureAwait(false);
         if (has)
         {
-            StreamWriters.CopyHearthHeaders(response, e.Current.AdditionalProperties);
+            StreamWriters.CopyHearthHeaders(response, HearthHeaders.Of(e.Current));
             model = AnsweringModel.Resolve(response, e.Current.GetRoutingOutcome(), model);
         }
         var trailers = StreamWriters.DeclareHearthTrailers(context);
@@ -81,7 +81,7 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
         while (has)
         {
             var update = e.Current;
-            StreamWriters.CollectHearth(hearth, update.AdditionalProperties);
+            StreamWriters.CollectHearth(hearth, HearthHeaders.Of(update));
             var hasPayload = false;
             foreach (var c in update.Contents)
             {
@@ -165,7 +165,7 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
         if (request.Stream != true)
         {
             var response = await client.GetResponseAsync(messages, options, ct).ConfigureAwait(false);
-            StreamWriters.CopyHearthHeaders(context.Response, response.AdditionalProperties);
+            StreamWriters.CopyHearthHeaders(context.Response, HearthHeaders.Of(response));
             var answered = AnsweringModel.Resolve(context.Response, response.GetRoutingOutcome(), model.Id);
             await HttpJson.WriteAsync(context, new CompletionResponse
             {

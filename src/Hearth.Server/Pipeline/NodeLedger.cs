@@ -1,11 +1,14 @@
 using Hearth.Ledger;
-using Hearth.Ledger.Api;
+using Hearth.Ledger.Budgets;
 using Hearth.Ledger.Chat;
+using Hearth.Ledger.Energy;
 using Hearth.Ledger.Metering;
 using Hearth.Ledger.Options;
+using Hearth.Ledger.Queries;
 using Hearth.Ledger.Store;
 using Hearth.Server.Backends;
 using Hearth.Server.Configuration;
+using Microsoft.Extensions.AI;
 
 namespace Hearth.Server.Pipeline;
 
@@ -59,11 +62,11 @@ public static class NodeLedger
     }
 
     /// <summary>
-    /// The ledger API over the node's store. Lookups by id flush the writer once when the entry is not committed yet.
+    /// The ledger queries the node's API serves over its store. Lookups by id flush the writer once when the entry is not committed yet.
     /// Verification trusts the node's own key for SQLite; for PostgreSQL (replicas each sign with their own key) every
     /// checkpoint is checked against the key it carries.
     /// </summary>
-    internal static LedgerApi CreateApi(LedgerNode ledger, TimeProvider time) =>
+    internal static LedgerQueries CreateApi(LedgerNode ledger, TimeProvider time) =>
         new(ledger.Store, time, ledger.Writer.FlushAsync,
             ledger.Options.Store.Kind == LedgerStoreKind.Sqlite ? [ledger.Key.PublicKeySpkiBase64] : null,
             new LedgerVerifyOptions { CheckpointEveryEntries = ledger.Options.Store.CheckpointEveryEntries, AnchorPath = ledger.AnchorPath });
@@ -72,12 +75,16 @@ public static class NodeLedger
     /// How the ledger meters <paramref name="model"/>: its backend name and model version as defaults for the entries, the
     /// upstream's energy profile for a remote model, and the budgets whose spend each entry counts against.
     /// </summary>
-    internal static MeteringChatClientOptions MeteringOptions(ModelDescriptor model, HearthOptions options, LedgerNode ledger, ModelVersions versions) => new()
+    internal static MeteringChatClientOptions MeteringOptions(ModelDescriptor model, HearthOptions options, LedgerNode ledger, ModelVersions versions, LocalEnergyProfile energy)
     {
-        DefaultBackend = RouteStampChatClient.BackendName(model),
-        DefaultModelVersion = versions.For(model),
-        Remote = model.Kind == BackendKind.Upstream && options.Upstreams.FirstOrDefault(u => u.Name == model.OwnedBy) is { } u
-            ? new RemoteModelProfile(u.ActiveParamsBillions, u.ProviderPue) : null,
-        Budgets = ledger.Budgets,
-    };
+        var metering = new MeteringChatClientOptions
+        {
+            DefaultBackend = RouteStampChatClient.BackendName(model),
+            DefaultModelVersion = versions.For(model),
+            Remote = model.Kind == BackendKind.Upstream && options.Upstreams.FirstOrDefault(u => u.Name == model.OwnedBy) is { } u
+                ? new RemoteModelProfile(u.ActiveParamsBillions, u.ProviderPue) : null,
+            Budgets = ledger.Budgets,
+        };
+        return model.Kind == BackendKind.Local ? metering.AlsoOnEntry(energy.ObserverFor(model.Id)) : metering;
+    }
 }

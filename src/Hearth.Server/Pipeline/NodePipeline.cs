@@ -1,5 +1,7 @@
 using Hearth.Ledger;
+using Hearth.Ledger.Budgets;
 using Hearth.Ledger.Chat;
+using Hearth.Ledger.Energy;
 using Hearth.Server.Backends;
 using Hearth.Server.Configuration;
 using Hearth.Server.Integration;
@@ -46,16 +48,15 @@ internal sealed class NodePipeline : IModelPipeline
 
     /// <summary>
     /// The chat chain of one model, outermost first: residency entry (upstream models: a confidential request is kept local)
-    /// → telemetry → local energy profile → budget → route stamp → metering → the setup's stages → residency guard (re-scans
-    /// what leaves the node) → backend.
+    /// → telemetry → budget → route stamp → metering (whose entries of local models also teach the energy profile its CPU
+    /// seconds per token) → the setup's stages → residency guard (re-scans what leaves the node) → backend.
     /// </summary>
     public IChatClient Build(IChatClient backend, ModelDescriptor model) => new ChatClientBuilder(backend)
         .Use(inner => _residency.Entry(inner, model))
         .Use(inner => new TelemetryChatClient(inner, model, _metrics))
-        .Use(inner => _energy.Observe(inner, model))
-        .Use(inner => new BudgetChatClient(inner, model, _ledger.Budgets, DowngradeTarget))
+        .UseBudgets(_ledger.Budgets, model.Kind == BackendKind.Local, DowngradeTarget)
         .Use(inner => new RouteStampChatClient(inner, model))
-        .Use(inner => inner.UseHearthMetering(_ledger.Meter, _ledger.Writer, NodeLedger.MeteringOptions(model, _options, _ledger, _versions)))
+        .UseMetering(_ledger.Meter, _ledger.Writer, NodeLedger.MeteringOptions(model, _options, _ledger, _versions, _energy))
         .Use(inner => UserStages(inner, model))
         .Use(inner => _residency.Guard(inner, model))
         .Build();
@@ -63,16 +64,16 @@ internal sealed class NodePipeline : IModelPipeline
     /// <summary>The embedding chain of one model, outermost first: budget → route stamp → metering → backend.</summary>
     public IEmbeddingGenerator<string, Embedding<float>> Build(IEmbeddingGenerator<string, Embedding<float>> backend, ModelDescriptor model) =>
         new EmbeddingGeneratorBuilder<string, Embedding<float>>(backend)
-            .Use(inner => new BudgetEmbeddingGenerator(inner, model, _ledger.Budgets))
+            .UseBudgets(_ledger.Budgets, model.Kind == BackendKind.Local)
             .Use(inner => new RouteStampEmbeddingGenerator(inner, model))
-            .Use(inner => inner.UseHearthMetering(_ledger.Meter, _ledger.Writer, NodeLedger.MeteringOptions(model, _options, _ledger, _versions)))
+            .UseMetering(_ledger.Meter, _ledger.Writer, NodeLedger.MeteringOptions(model, _options, _ledger, _versions, _energy))
             .Build();
 
     /// <summary>Where a chat <c>Downgrade</c> budget sends a request: the smallest local GGUF file, or nowhere when the node has none.</summary>
-    private (IChatClient Client, string ModelId)? DowngradeTarget()
+    private BudgetDowngradeTarget? DowngradeTarget()
     {
         var local = _catalog.LocalModels().OrderBy(m => m.SizeBytes).FirstOrDefault();
-        return local is null ? null : (_backends.GetChatClient(local), local.Id);
+        return local is null ? null : new BudgetDowngradeTarget(_backends.GetChatClient(local), local.Id);
     }
 
     private IChatClient UserStages(IChatClient inner, ModelDescriptor model)

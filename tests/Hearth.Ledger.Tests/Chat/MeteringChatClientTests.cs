@@ -76,7 +76,7 @@ public class MeteringChatClientTests
     }
 
     [Fact]
-    public async Task GetResponse_AppendsEntryAndExposesHeaders()
+    public async Task GetResponse_AppendsEntryAndExposesMeterResult()
     {
         var ledger = new ListAppender();
         LedgerEntry? seen = null;
@@ -87,11 +87,10 @@ public class MeteringChatClientTests
         Assert.Same(entry, seen);
         Assert.Equal(("acme", "/v1/chat/completions", "stories260K", "sha256:feed", 11L, 22L),
             (entry.Tenant, entry.Route, entry.ModelId, entry.ModelVersion, entry.TokensIn, entry.TokensOut));
-        Assert.Same(entry, response.AdditionalProperties![MeteringChatClient.EntryKey]);
-        Assert.Equal("modelled", response.AdditionalProperties[LedgerHeaders.Method]);
-        Assert.NotNull(response.AdditionalProperties[LedgerHeaders.EnergyWattHours]);
-        Assert.NotNull(response.AdditionalProperties[LedgerHeaders.CarbonGrams]);
-        Assert.NotNull(response.AdditionalProperties[LedgerHeaders.WaterLiters]);
+        var meter = response.GetMeterResult();
+        Assert.NotNull(meter);
+        Assert.Equal((entry.EntryId.ToString("N"), "modelled"), (meter.EntryId, meter.EnergyMethod));
+        Assert.Equal(FiguresOf(entry), meter.Figures);
     }
 
     [Fact]
@@ -107,7 +106,7 @@ public class MeteringChatClientTests
         Assert.Equal("Once upon a time", string.Concat(updates.Select(u => u.Text)));
         var entry = Assert.Single(ledger.Entries);
         Assert.Equal((3L, 3L), (entry.TokensIn, entry.TokensOut));
-        Assert.Same(entry, updates[^1].AdditionalProperties![MeteringChatClient.EntryKey]);
+        Assert.Equal(new MeterResult(entry.EntryId.ToString("N"), "modelled", FiguresOf(entry)), updates[^1].GetMeterResult());
         Assert.Empty(updates[^1].Contents);
     }
 
@@ -176,9 +175,8 @@ public class MeteringChatClientTests
             updates.Add(u);
         }
         var entry = Assert.Single(ledger.Entries);
-        Assert.Equal(entry.EntryId.ToString("N"), updates[0].AdditionalProperties![LedgerHeaders.EntryId]);
-        Assert.Equal("modelled", updates[0].AdditionalProperties![LedgerHeaders.Method]);
-        Assert.Equal(entry.EntryId.ToString("N"), updates[^1].AdditionalProperties![LedgerHeaders.EntryId]);
+        Assert.Equal(new MeterResult(entry.EntryId.ToString("N"), "modelled", null), updates[0].GetMeterResult());
+        Assert.Equal(entry.EntryId.ToString("N"), updates[^1].GetMeterResult()?.EntryId);
         Assert.Equal(RequestOutcome.Ok, entry.Outcome);
     }
 
@@ -272,11 +270,98 @@ public class MeteringChatClientTests
     }
 
     [Fact]
-    public void Headers_Entry_FormatsInvariant()
+    public void ResultOf_Entry_CarriesIdMethodAndFigures()
     {
-        var h = LedgerHeaders.For(Fixtures.Entry(0) with { EnergyWattHours = 0.00125, OperationalGramsCo2e = 0.5, EmbodiedGramsCo2e = 0.25, WaterLiters = 0.002 });
-        Assert.Equal(
-            [new("x-hearth-energy-wh", "0.00125"), new("x-hearth-carbon-g", "0.75"), new("x-hearth-water-l", "0.002"), new KeyValuePair<string, string>("x-hearth-method", "modelled")],
-            h);
+        var entry = Fixtures.Entry(0) with
+        {
+            EnergyWattHours = 0.00125, EnergyUncertaintyFraction = 0.3, OperationalGramsCo2e = 0.5, EmbodiedGramsCo2e = 0.25, WaterLiters = 0.002,
+        };
+
+        var result = MeteredCall.ResultOf(entry);
+
+        Assert.Equal(new MeterResult(entry.EntryId.ToString("N"), "modelled", new MeteredFigures(0.00125, 0.3, 0.5, 0.25, 0.002)), result);
+        Assert.Equal(0.75, result.Figures!.TotalGramsCo2e);
+    }
+
+    internal static MeteredFigures FiguresOf(LedgerEntry e) =>
+        new(e.EnergyWattHours, e.EnergyUncertaintyFraction, e.OperationalGramsCo2e, e.EmbodiedGramsCo2e, e.WaterLiters);
+}
+
+public class LedgerBuilderExtensionsTests
+{
+    private sealed class OneAnswerClient : IChatClient
+    {
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "hello")) { Usage = new UsageDetails { InputTokenCount = 2, OutputTokenCount = 1 } });
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("not used by these tests");
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class OneVectorGenerator : IEmbeddingGenerator<string, Embedding<float>>
+    {
+        public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new GeneratedEmbeddings<Embedding<float>>([new Embedding<float>(new float[] { 1 })]) { Usage = new UsageDetails { InputTokenCount = 3 } });
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class CountingAppender : ILedgerAppender
+    {
+        public List<LedgerEntry> Entries { get; } = [];
+
+        public ValueTask<LedgerEntry> AppendAsync(LedgerEntry entry, CancellationToken cancellationToken)
+        {
+            Entries.Add(entry);
+            return ValueTask.FromResult(entry);
+        }
+    }
+
+    [Fact]
+    public async Task UseMetering_ChatClientBuilder_OneEntryPerCallAndMeterResult()
+    {
+        var ledger = new CountingAppender();
+        using var client = new ChatClientBuilder(new OneAnswerClient()).UseMetering(RequestMeter.Create(new LedgerOptions()), ledger).Build();
+
+        var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]);
+
+        var entry = Assert.Single(ledger.Entries);
+        Assert.Equal((2L, 1L), (entry.TokensIn, entry.TokensOut));
+        Assert.Equal(entry.EntryId.ToString("N"), response.GetMeterResult()?.EntryId);
+    }
+
+    [Fact]
+    public async Task UseMetering_EmbeddingGeneratorBuilder_OneEntryPerCallAndMeterResult()
+    {
+        var ledger = new CountingAppender();
+        using var generator = new EmbeddingGeneratorBuilder<string, Embedding<float>>(new OneVectorGenerator())
+            .UseMetering(RequestMeter.Create(new LedgerOptions()), ledger).Build();
+
+        var result = await generator.GenerateAsync(["abc"]);
+
+        var entry = Assert.Single(ledger.Entries);
+        Assert.Equal((3L, 0L), (entry.TokensIn, entry.TokensOut));
+        Assert.Equal(entry.EntryId.ToString("N"), result.GetMeterResult()?.EntryId);
+    }
+
+    [Fact]
+    public void AlsoOnEntry_ExistingObserver_CallsBothInOrder()
+    {
+        var calls = new List<string>();
+        var options = new MeteringChatClientOptions { OnEntry = _ => calls.Add("first") }.AlsoOnEntry(_ => calls.Add("second"));
+
+        options.OnEntry!(Fixtures.Entry(0));
+
+        Assert.Equal(["first", "second"], calls);
     }
 }

@@ -42,7 +42,7 @@ public class MeteringEmbeddingGeneratorTests
     }
 
     [Fact]
-    public async Task Generate_TwoInputs_EntryWithInputTokensAndHeaders()
+    public async Task Generate_TwoInputs_EntryWithInputTokensAndMeterResult()
     {
         var ledger = new ListAppender();
         using var generator = new FakeGenerator().UseHearthMetering(RequestMeter.Create(new LedgerOptions { Zone = "FRA" }), ledger);
@@ -52,10 +52,7 @@ public class MeteringEmbeddingGeneratorTests
         var entry = Assert.Single(ledger.Entries);
         Assert.Equal(("acme", "embedder", "local", 8L, 0L, RequestOutcome.Ok), (entry.Tenant, entry.Route, entry.Backend, entry.TokensIn, entry.TokensOut, entry.Outcome));
         Assert.True(entry.EnergyWattHours > 0);
-        Assert.Same(entry, result.AdditionalProperties![MeteringChatClient.EntryKey]);
-        Assert.Equal(entry.EntryId.ToString("N"), result.AdditionalProperties[LedgerHeaders.EntryId]);
-        Assert.Equal("modelled", result.AdditionalProperties[LedgerHeaders.Method]);
-        Assert.NotNull(result.AdditionalProperties[LedgerHeaders.CarbonGrams]);
+        Assert.Equal(new MeterResult(entry.EntryId.ToString("N"), "modelled", MeteringChatClientTests.FiguresOf(entry)), result.GetMeterResult());
         Assert.Equal(2, result.Count);
     }
 

@@ -159,6 +159,21 @@ public sealed class LedgerWiringTests
     }
 
     [Fact]
+    public async Task LedgerEntry_NotAnEntryId_Returns400NamingId()
+    {
+        using var home = new TempDir("hearth-ledger-api-");
+        await using var node = await StartAsync(LocalOptions(home));
+        using var http = Client(node);
+
+        using var response = await http.GetAsync("/v1/ledger/entries/not-an-id");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal(("id", "invalid_parameter"), (error.GetProperty("param").GetString(), error.GetProperty("code").GetString()));
+        Assert.Contains("32 hex digits, as in x-hearth-entry-id", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LedgerSummary_UnknownGrouping_Returns400NamingBy()
     {
         using var home = new TempDir("hearth-ledger-api-");
@@ -168,6 +183,8 @@ public sealed class LedgerWiringTests
         using var response = await http.GetAsync("/v1/ledger/summary?by=planet");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("by", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("param").GetString());
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal("by", error.GetProperty("param").GetString());
+        Assert.Equal(("invalid_request_error", "invalid_parameter"), (error.GetProperty("type").GetString(), error.GetProperty("code").GetString()));
     }
 }

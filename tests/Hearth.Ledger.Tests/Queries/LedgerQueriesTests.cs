@@ -1,8 +1,10 @@
-using Hearth.Ledger.Api;
+using Hearth.Ledger.Entries;
+using Hearth.Ledger.Queries;
+using Hearth.Ledger.Store;
 
-namespace Hearth.Ledger.Tests.Api;
+namespace Hearth.Ledger.Tests.Queries;
 
-public class LedgerApiTests
+public class LedgerQueriesTests
 {
     private static async Task<StoreHarness> FilledAsync()
     {
@@ -16,33 +18,34 @@ public class LedgerApiTests
     public async Task GetEntries_Paged_PagesAndFilters()
     {
         await using var h = await FilledAsync();
-        var api = new LedgerApi(h.Store);
-        var p1 = await api.GetEntriesAsync(new LedgerEntriesRequest { Limit = 4 }, CancellationToken.None);
-        Assert.Equal([1L, 2L, 3L, 4L], p1.Data.Select(d => d.Sequence));
+        var api = new LedgerQueries(h.Store);
+        var p1 = await api.GetPageAsync(new LedgerPageRequest { Limit = 4 }, CancellationToken.None);
+        Assert.Equal([1L, 2L, 3L, 4L], p1.Entries.Select(d => d.Sequence));
         Assert.Equal(4, p1.NextAfter);
-        var p2 = await api.GetEntriesAsync(new LedgerEntriesRequest { Limit = 4, After = p1.NextAfter!.Value }, CancellationToken.None);
-        Assert.Equal([5L, 6L], p2.Data.Select(d => d.Sequence));
+        var p2 = await api.GetPageAsync(new LedgerPageRequest { Limit = 4, After = p1.NextAfter!.Value }, CancellationToken.None);
+        Assert.Equal([5L, 6L], p2.Entries.Select(d => d.Sequence));
         Assert.Null(p2.NextAfter);
-        var beta = await api.GetEntriesAsync(new LedgerEntriesRequest { Tenant = "beta" }, CancellationToken.None);
-        Assert.All(beta.Data, d => Assert.Equal("beta", d.Tenant));
-        Assert.Equal(3, beta.Data.Count);
-        var ex = await Assert.ThrowsAsync<LedgerApiException>(() => api.GetEntriesAsync(new LedgerEntriesRequest { Limit = 10_000 }, CancellationToken.None));
+        var beta = await api.GetPageAsync(new LedgerPageRequest { Tenant = "beta" }, CancellationToken.None);
+        Assert.All(beta.Entries, d => Assert.Equal("beta", d.Tenant));
+        Assert.Equal(3, beta.Entries.Count);
+        var ex = await Assert.ThrowsAsync<LedgerQueryException>(() => api.GetPageAsync(new LedgerPageRequest { Limit = 10_000 }, CancellationToken.None));
         Assert.Equal("limit", ex.Parameter);
+        Assert.Equal((Hearth.Contracts.RequestErrorKind.InvalidRequest, "invalid_parameter", "limit"), (ex.Kind, ex.Code, ex.Param));
     }
 
     [Fact]
     public async Task GetSummary_ByTenant_GroupsAndRejectsUnknownGrouping()
     {
         await using var h = await FilledAsync();
-        var api = new LedgerApi(h.Store);
+        var api = new LedgerQueries(h.Store);
         var s = await api.GetSummaryAsync("tenant", null, null, CancellationToken.None);
-        Assert.Equal(["acme", "beta"], s.Groups.Select(g => g.Group));
-        var ex = await Assert.ThrowsAsync<LedgerApiException>(() => api.GetSummaryAsync("colour", null, null, CancellationToken.None));
+        Assert.Equal(["acme", "beta"], s.Rows.Select(g => g.Group));
+        var ex = await Assert.ThrowsAsync<LedgerQueryException>(() => api.GetSummaryAsync("colour", null, null, CancellationToken.None));
         Assert.Equal("by", ex.Parameter);
     }
 }
 
-public class LedgerApiLookupTests
+public class LedgerQueriesLookupTests
 {
     [Fact]
     public async Task GetEntry_JournaledNotYetCommitted_FlushesAndFinds()
@@ -53,18 +56,16 @@ public class LedgerApiLookupTests
             Store = new Hearth.Ledger.Options.LedgerStoreOptions { Connection = dir.File("ledger.db"), Durability = Hearth.Ledger.Options.LedgerDurability.Queued },
         };
         await using var node = await LedgerNode.OpenAsync(options, null, null, CancellationToken.None);
-        var api = new LedgerApi(node.Store, null, node.Writer.FlushAsync);
+        var api = new LedgerQueries(node.Store, null, node.Writer.FlushAsync);
         var draft = Fixtures.Entry(0) with { Reason = "fixed: big", Policy = "fixed:big" };
 
         await node.Writer.AppendAsync(draft, CancellationToken.None);
-        var found = await api.GetEntryAsync(draft.EntryId.ToString("N"), CancellationToken.None);
-        var missing = await api.GetEntryAsync(Guid.NewGuid().ToString("N"), CancellationToken.None);
+        var found = await api.FindEntryAsync(draft.EntryId, CancellationToken.None);
+        var missing = await api.FindEntryAsync(Guid.NewGuid(), CancellationToken.None);
 
         Assert.NotNull(found);
-        Assert.Equal((draft.EntryId.ToString("N"), "fixed: big", "fixed:big", "ok", 2), (found.Id, found.Reason, found.Policy, found.Outcome, found.EncodingVersion));
+        Assert.Equal((draft.EntryId, "fixed: big", "fixed:big", RequestOutcome.Ok, 2), (found.EntryId, found.Reason, found.Policy, found.Outcome, found.EncodingVersion));
         Assert.Null(missing);
-        var ex = await Assert.ThrowsAsync<LedgerApiException>(() => api.GetEntryAsync("../etc/passwd", CancellationToken.None));
-        Assert.Equal("id", ex.Parameter);
     }
 
     [Fact]
@@ -72,7 +73,7 @@ public class LedgerApiLookupTests
     {
         await using var h = await StoreHarness.CreateAsync("sqlite");
         await h.Store.AppendBatchAsync([.. Enumerable.Range(0, 5).Select(i => Fixtures.Entry(i, tenant: i < 3 ? "acme" : "beta"))], CancellationToken.None);
-        var api = new LedgerApi(h.Store);
+        var api = new LedgerQueries(h.Store);
 
         var acme = await api.GetSummaryAsync("model", null, null, "acme", CancellationToken.None);
 
@@ -84,15 +85,15 @@ public class LedgerApiLookupTests
     {
         await using var h = await StoreHarness.CreateAsync("sqlite");
         await h.Store.AppendBatchAsync([Fixtures.Entry(0), Fixtures.Entry(1)], CancellationToken.None);
-        var api = new LedgerApi(h.Store);
+        var api = new LedgerQueries(h.Store);
 
         var ok = await api.VerifyAsync(CancellationToken.None);
         await h.ExecAsync("UPDATE ledger_entries SET tokens_out = 1 WHERE seq = 1");
         var bad = await api.VerifyAsync(CancellationToken.None);
 
-        Assert.True(ok!.Valid);
+        Assert.True(ok!.IsValid);
         Assert.Equal(2, ok.EntriesChecked);
-        Assert.False(bad!.Valid);
-        Assert.Equal(("edited", 1L), (bad.Failure, bad.FirstBadSequence));
+        Assert.False(bad!.IsValid);
+        Assert.Equal((LedgerFailureKind.Edited, 1L), (bad.Failure, bad.FirstBadSequence));
     }
 }

@@ -1,0 +1,106 @@
+using System.Globalization;
+using Hearth.Contracts;
+using Microsoft.Extensions.AI;
+
+namespace Hearth.Server.Http;
+
+/// <summary>
+/// The one place where the typed results a pipeline puts on a response, a streamed update or embeddings become
+/// <c>x-hearth-*</c> response headers (name/value pairs). <see cref="StreamWriters"/> writes them as headers, trailers and
+/// the streamed <c>hearth</c> extension field.
+/// </summary>
+internal static class HearthHeaders
+{
+    /// <summary>Every Hearth response header starts with it; the <c>hearth</c> extension field drops it.</summary>
+    public const string Prefix = "x-hearth-";
+
+    // ---- entry points: all typed results of a response, update or embeddings ------------------------------------------
+
+    public static IReadOnlyList<KeyValuePair<string, string>> Of(ChatResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return Collect(response.AdditionalProperties, response.GetMeterResult(), response.GetBudgetDowngrade());
+    }
+
+    public static IReadOnlyList<KeyValuePair<string, string>> Of(ChatResponseUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return Collect(update.AdditionalProperties, update.GetMeterResult(), update.GetBudgetDowngrade());
+    }
+
+    public static IReadOnlyList<KeyValuePair<string, string>> Of(GeneratedEmbeddings<Embedding<float>> embeddings)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        return Collect(embeddings.AdditionalProperties, embeddings.GetMeterResult(), null);
+    }
+
+    private static List<KeyValuePair<string, string>> Collect(AdditionalPropertiesDictionary? properties, MeterResult? meter, BudgetDowngrade? budget)
+    {
+        var headers = new List<KeyValuePair<string, string>>();
+        if (meter is not null)
+        {
+            headers.AddRange(Meter(meter));
+        }
+        if (budget is not null)
+        {
+            headers.AddRange(Budget(budget));
+        }
+        // Entries a stage still puts under an x-hearth-* key as a ready header value (the router's decision).
+        if (properties is not null)
+        {
+            foreach (var (key, value) in properties)
+            {
+                if (key.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) && value is not null)
+                {
+                    headers.Add(new(key, Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""));
+                }
+            }
+        }
+        return headers;
+    }
+
+    // ---- ledger: the meter result -----------------------------------------------------------------------------------
+
+    /// <summary>The ledger entry's id (32 hex digits), known when the request starts: <c>GET /v1/ledger/entries/{id}</c>.</summary>
+    public const string EntryId = "x-hearth-entry-id";
+    public const string EnergyWattHours = "x-hearth-energy-wh";
+    public const string CarbonGrams = "x-hearth-carbon-g";
+    public const string WaterLiters = "x-hearth-water-l";
+    public const string Method = "x-hearth-method";
+
+    /// <summary>The ledger headers that come only when a stream ends: sent as trailers when the client accepts them.</summary>
+    public static IReadOnlyList<string> MeterTrailerNames { get; } = [EnergyWattHours, CarbonGrams, WaterLiters, Method];
+
+    /// <summary>
+    /// The entry id; with figures, energy (Wh), carbon (operational + embodied, gCO2e) and water (L), formatted
+    /// <c>0.#########</c> invariant; the energy method when known.
+    /// </summary>
+    public static IEnumerable<KeyValuePair<string, string>> Meter(MeterResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        yield return new(EntryId, result.EntryId);
+        if (result.Figures is { } f)
+        {
+            yield return new(EnergyWattHours, Number(f.EnergyWattHours));
+            yield return new(CarbonGrams, Number(f.TotalGramsCo2e));
+            yield return new(WaterLiters, Number(f.LitersWater));
+        }
+        if (result.EnergyMethod is { } method)
+        {
+            yield return new(Method, method);
+        }
+    }
+
+    // ---- ledger: budgets ----------------------------------------------------------------------------------------------
+
+    /// <summary>Set when a <c>Downgrade</c> budget sent the request to a local model: <c>downgraded</c>.</summary>
+    public const string BudgetHeader = "x-hearth-budget";
+
+    public static IEnumerable<KeyValuePair<string, string>> Budget(BudgetDowngrade downgrade)
+    {
+        ArgumentNullException.ThrowIfNull(downgrade);
+        yield return new(BudgetHeader, "downgraded");
+    }
+
+    private static string Number(double value) => value.ToString("0.#########", CultureInfo.InvariantCulture);
+}
