@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Hearth.Server.Auth;
 using Hearth.Server.Backends;
-using Hearth.Server.Benchmarks;
+using Hearth.Benchmarks.Gateway;
 using Hearth.Server.Configuration;
 using Hearth.Server.Errors;
 using Hearth.Server.Hosting;
