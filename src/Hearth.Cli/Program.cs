@@ -57,12 +57,17 @@ public static class Program
             root,
             Bench: new Command("bench", "Benchmarks that print figures and ratios (engine, gateway, ledger, router)."),
             Dev: new Command("dev", "Developer tools: random-weight models of real shapes, test fixtures."));
-        ModelFileCommands.AddTo(cli);
-        TokenizeCommands.AddTo(cli);
-        GenerateCommands.AddTo(cli);
-        ServerCommands.AddTo(cli);
-        LedgerCommands.AddTo(cli);
-        RouterCommands.AddTo(cli);
+        ModelFileCommands.AddTo(cli);     // import, quantize, dev make-model
+        TokenizeCommands.AddTo(cli);      // tokenize
+        GenerateCommands.AddTo(cli);      // generate, bench engine
+        ServeCommand.AddTo(cli);          // serve
+        RunCommand.AddTo(cli);            // run
+        PullCommand.AddTo(cli);           // pull
+        ModelsCommands.AddTo(cli);        // models, show, rm
+        KeysCommands.AddTo(cli);          // keys create|list|revoke
+        BenchGatewayCommand.AddTo(cli);   // bench gateway
+        LedgerCommands.AddTo(cli);        // ledger verify|report|calibrate, bench ledger
+        RouterCommands.AddTo(cli);        // router import-routellm|train|eval, bench router
         if (cli.Bench.Subcommands.Count > 0)
         {
             root.Subcommands.Add(cli.Bench);

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Hearth.Benchmarks.Engine;
 using Hearth.Inference.Engine;
-using Hearth.Inference.Engine.Benchmarks;
 
 namespace Hearth.Cli.Commands;
 

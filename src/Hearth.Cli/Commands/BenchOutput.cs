@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Hearth.Inference.Engine.Benchmarks;
+using Hearth.Benchmarks.Engine;
 
 namespace Hearth.Cli.Commands;
 

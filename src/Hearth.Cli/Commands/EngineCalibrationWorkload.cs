@@ -1,5 +1,4 @@
 using Hearth.Inference.Engine;
-using Hearth.Inference.Engine.Benchmarks;
 using Hearth.Ledger.Calibration;
 
 namespace Hearth.Cli.Commands;

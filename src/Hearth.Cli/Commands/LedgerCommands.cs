@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Hearth.Ledger.Bench;
+using Hearth.Benchmarks.Ledger;
 using Hearth.Ledger.Metering;
 using Hearth.Ledger.Options;
 using Hearth.Ledger.Reports;

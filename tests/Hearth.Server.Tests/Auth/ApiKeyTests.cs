@@ -2,7 +2,7 @@ using System.ClientModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hearth.Server.Auth;
-using Hearth.Server.Benchmarks;
+using Hearth.Benchmarks.Gateway;
 using Hearth.Server.Configuration;
 using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;

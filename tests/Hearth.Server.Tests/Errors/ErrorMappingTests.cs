@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Hearth.Contracts;
+using Hearth.Benchmarks.Gateway;
 using Hearth.Server.Backends.Upstream;
-using Hearth.Server.Benchmarks;
 using Hearth.Server.Errors;
 using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;

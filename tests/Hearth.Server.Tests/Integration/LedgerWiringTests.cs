@@ -5,7 +5,7 @@ using System.Text.Json;
 using Hearth.Ledger;
 using Hearth.Ledger.Options;
 using Hearth.Ledger.Store;
-using Hearth.Server.Benchmarks;
+using Hearth.Benchmarks.Gateway;
 using Hearth.Server.Configuration;
 using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Hearth.Routing.Policies;
-using Hearth.Server.Benchmarks;
+using Hearth.Benchmarks.Gateway;
 using Hearth.Server.Configuration;
 using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;

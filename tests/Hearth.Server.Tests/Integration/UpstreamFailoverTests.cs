@@ -114,7 +114,7 @@ public sealed class UpstreamFailoverTests
     {
         using var home = new TempDir("hearth-failover-");
         InstallStories(home);
-        await using var upstream = await Hearth.Server.Benchmarks.FixedResponseUpstream.StartAsync();
+        await using var upstream = await Hearth.Benchmarks.Gateway.FixedResponseUpstream.StartAsync();
         await using var node = await StartAsync(Options(home, upstream.BaseAddress));
         using var http = Client(node);
 

@@ -112,7 +112,7 @@ public sealed class OllamaApiTests(LocalNodeFixture fixture)
             """{"model":"fixed-model","messages":[{"role":"user","content":"Hello"}],"stream":false}"""));
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
-        Assert.Equal(Hearth.Server.Benchmarks.FixedResponseUpstream.ReplyText, doc.RootElement.GetProperty("message").GetProperty("content").GetString());
+        Assert.Equal(Hearth.Benchmarks.Gateway.FixedResponseUpstream.ReplyText, doc.RootElement.GetProperty("message").GetProperty("content").GetString());
         Assert.Equal(7, doc.RootElement.GetProperty("eval_count").GetInt32());
     }
 }

@@ -136,7 +136,7 @@ public sealed class LocalChatTests(LocalNodeFixture fixture)
 
         var ids = list.Value.Select(m => m.Id).ToList();
         Assert.Contains(LocalNodeFixture.LocalModel, ids);
-        Assert.Contains(Hearth.Server.Benchmarks.FixedResponseUpstream.ModelId, ids);
+        Assert.Contains(Hearth.Benchmarks.Gateway.FixedResponseUpstream.ModelId, ids);
         Assert.Equal("hearth", one.Value.OwnedBy);
     }
 

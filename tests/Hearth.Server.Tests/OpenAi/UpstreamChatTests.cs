@@ -1,6 +1,6 @@
 #pragma warning disable OPENAI001 // Seed is marked experimental in the SDK; Hearth supports it.
 using System.ClientModel;
-using Hearth.Server.Benchmarks;
+using Hearth.Benchmarks.Gateway;
 using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;
 using OpenAI.Chat;

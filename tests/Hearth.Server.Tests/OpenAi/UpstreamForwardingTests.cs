@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Hearth.Server.Benchmarks;
+using Hearth.Benchmarks.Gateway;
 using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;
 using Microsoft.AspNetCore.Builder;

@@ -1,5 +1,5 @@
 using Hearth.Inference.Import;
-using Hearth.Server.Benchmarks;
+using Hearth.Benchmarks.Gateway;
 using Hearth.Server.Hosting;
 using Hearth.TestSupport;
 

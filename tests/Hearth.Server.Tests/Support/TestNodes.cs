@@ -1,4 +1,4 @@
-using Hearth.Server.Benchmarks;
+using Hearth.Benchmarks.Gateway;
 using Hearth.Server.Configuration;
 using Hearth.Server.Hosting;
 using Hearth.TestSupport;

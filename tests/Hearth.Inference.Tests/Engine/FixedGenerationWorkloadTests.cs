@@ -1,10 +1,9 @@
 using Hearth.Inference.Engine;
-using Hearth.Inference.Engine.Benchmarks;
 using Hearth.Inference.Models;
 using Hearth.Inference.Tests.Models;
 using Hearth.TestSupport;
 
-namespace Hearth.Inference.Tests.Engine.Benchmarks;
+namespace Hearth.Inference.Tests.Engine;
 
 public sealed class FixedGenerationWorkloadTests
 {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Hearth.Inference.Engine.Benchmarks;
+namespace Hearth.Benchmarks.Engine;
 
 /// <summary>
 /// The process's peak resident set over a window of work. On Linux the kernel's high-water mark (<c>VmHWM</c> in

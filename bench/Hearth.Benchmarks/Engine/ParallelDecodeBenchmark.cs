@@ -1,9 +1,10 @@
 using System.Diagnostics;
+using Hearth.Inference.Engine;
 using Hearth.Inference.Engine.Sampling;
 using Hearth.Inference.Engine.Scheduling;
 using Hearth.Inference.Models;
 
-namespace Hearth.Inference.Engine.Benchmarks;
+namespace Hearth.Benchmarks.Engine;
 
 /// <summary>
 /// Aggregate decode speed of N concurrent sequences on one model, through its step scheduler (batched decode), for each N

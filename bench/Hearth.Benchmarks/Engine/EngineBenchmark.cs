@@ -1,9 +1,10 @@
 using System.Diagnostics;
+using Hearth.Inference.Engine;
 using Hearth.Inference.Engine.Sampling;
 using Hearth.Inference.Kernels;
 using Hearth.Inference.Models;
 
-namespace Hearth.Inference.Engine.Benchmarks;
+namespace Hearth.Benchmarks.Engine;
 
 /// <summary>
 /// End-to-end engine speed: prefill tok/s (one batched forward of the prompt) and decode tok/s (greedy, one token per step),

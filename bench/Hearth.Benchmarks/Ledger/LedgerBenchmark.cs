@@ -6,7 +6,7 @@ using Hearth.Ledger.Metering;
 using Hearth.Ledger.Options;
 using Hearth.Ledger.Store;
 
-namespace Hearth.Ledger.Bench;
+namespace Hearth.Benchmarks.Ledger;
 
 /// <summary>Result of one throughput run.</summary>
 public sealed record ThroughputResult(string Store, int Producers, long Entries, double Seconds, long Batches, double MedianCommitWaitMicroseconds, double ProcessCpuSeconds)

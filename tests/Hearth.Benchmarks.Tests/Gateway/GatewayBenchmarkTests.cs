@@ -1,6 +1,6 @@
-using Hearth.Server.Benchmarks;
+using Hearth.Benchmarks.Gateway;
 
-namespace Hearth.Server.Tests.Benchmarks;
+namespace Hearth.Benchmarks.Tests.Gateway;
 
 public sealed class GatewayBenchmarkTests
 {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Hearth.Server.Benchmarks;
+namespace Hearth.Benchmarks.Gateway;
 
 /// <summary>
 /// A <c>hearth serve</c> node in its own process, for the gateway benchmark: so the node's resident memory can be watched

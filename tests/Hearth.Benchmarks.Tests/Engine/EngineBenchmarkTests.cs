@@ -1,10 +1,10 @@
+using Hearth.Benchmarks.Engine;
 using Hearth.Inference.Engine;
-using Hearth.Inference.Engine.Benchmarks;
 using Hearth.Inference.Models;
 using Hearth.Inference.Tests.Models;
 using Hearth.TestSupport;
 
-namespace Hearth.Inference.Tests.Engine.Benchmarks;
+namespace Hearth.Benchmarks.Tests.Engine;
 
 public sealed class EngineBenchmarkTests
 {
@@ -44,18 +44,6 @@ public sealed class EngineBenchmarkTests
         new TinyModel { Architecture = "llama", Context = 16 }.WriteTo(dir.File("m.gguf"));
         using var model = LoadedModel.Load(dir.File("m.gguf"), new EngineOptions { Threads = 1 });
         Assert.Throws<ContextOverflowException>(() => EngineBenchmark.Run(model, new EngineBenchmarkOptions { PromptTokens = 12, GenerateTokens = 8 }, CancellationToken.None));
-    }
-
-    [Fact]
-    public void WeightBytesPerToken_TinyModel_CountsEveryMatrixOnce()
-    {
-        using var dir = new TempDir();
-        var tiny = new TinyModel { Architecture = "llama" };
-        tiny.WriteTo(dir.File("m.gguf"));
-        using var model = LoadedModel.Load(dir.File("m.gguf"), new EngineOptions { Threads = 1 });
-        long perLayer = 4L * ((tiny.Dim * tiny.Dim * 2) + (tiny.KvDim * tiny.Dim * 2) + (3 * tiny.Hidden * tiny.Dim) + (2 * tiny.Dim));
-        long expected = (tiny.Layers * perLayer) + (4L * tiny.Dim) /* embedding row */ + (4L * TinyModel.Vocab * tiny.Dim) /* output */ + (4L * tiny.Dim);
-        Assert.Equal(expected, model.WeightBytesPerToken);
     }
 
     [Fact]

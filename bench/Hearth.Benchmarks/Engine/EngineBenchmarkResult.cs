@@ -1,4 +1,4 @@
-namespace Hearth.Inference.Engine.Benchmarks;
+namespace Hearth.Benchmarks.Engine;
 
 /// <summary>Figures of one engine benchmark (medians over the measured runs).</summary>
 public sealed record EngineBenchmarkResult

@@ -1,4 +1,4 @@
-namespace Hearth.Inference.Engine.Benchmarks;
+namespace Hearth.Benchmarks.Engine;
 
 /// <summary>What <see cref="EngineBenchmark"/> measures.</summary>
 public sealed record EngineBenchmarkOptions

@@ -2,7 +2,7 @@ using Hearth.Inference.Engine.Sampling;
 using Hearth.Inference.Models;
 using Hearth.Inference.Tokenizers;
 
-namespace Hearth.Inference.Engine.Benchmarks;
+namespace Hearth.Inference.Engine;
 
 /// <summary>
 /// A fixed amount of engine work for energy calibration: the prompt goes through the model (in the engine's prefill

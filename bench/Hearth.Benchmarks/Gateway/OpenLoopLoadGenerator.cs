@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 
-namespace Hearth.Server.Benchmarks;
+namespace Hearth.Benchmarks.Gateway;
 
 /// <summary>Latency percentiles and errors of one open-loop run.</summary>
 public sealed record LoadRunResult(string Target, int RequestsPerSecond, int Sent, int Errors, double P50Milliseconds, double P99Milliseconds, double MaxMilliseconds);

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Hearth.Server.Benchmarks;
+namespace Hearth.Benchmarks.Gateway;
 
 /// <summary>
 /// A minimal OpenAI-compatible server on loopback that answers every chat completion with the same precomputed bytes — the

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Hearth.Server.Benchmarks;
+namespace Hearth.Benchmarks.Gateway;
 
 /// <summary>nginx (Debian package) started on loopback as a plain reverse proxy in front of the fixed upstream, for reference.</summary>
 public sealed class NginxReverseProxy : IDisposable

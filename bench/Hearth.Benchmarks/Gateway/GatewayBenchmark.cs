@@ -4,7 +4,7 @@ using System.Text.Json;
 using Hearth.Server.Configuration;
 using Hearth.Server.Hosting;
 
-namespace Hearth.Server.Benchmarks;
+namespace Hearth.Benchmarks.Gateway;
 
 /// <summary>Options of <c>hearth bench gateway</c>.</summary>
 public sealed record GatewayBenchmarkOptions
