@@ -4,7 +4,7 @@ using Hearth.Ledger.Data;
 using Hearth.Ledger.Energy;
 using Hearth.Routing.Carbon;
 using Hearth.Routing.Policies;
-using Hearth.Routing.Routing;
+using Hearth.Routing.Hybrid;
 using Hearth.Server.Backends;
 using Hearth.Server.Configuration;
 

@@ -3,7 +3,7 @@ using Hearth.Routing.Carbon;
 using Hearth.Routing.Cascade;
 using Hearth.Routing.Learning;
 using Hearth.Routing.Policies;
-using Hearth.Routing.Routing;
+using Hearth.Routing.Hybrid;
 using Hearth.Server.Backends;
 using Hearth.Server.Errors;
 using Microsoft.Extensions.AI;
@@ -53,7 +53,7 @@ public sealed class NodeRouter
     }
 
     /// <summary>The model id that selects the router.</summary>
-    public const string AutoModel = Hearth.Routing.Routing.HybridRouter.AutoModel;
+    public const string AutoModel = Hearth.Routing.Hybrid.HybridRouter.AutoModel;
 
     /// <summary>True when <c>hearth/auto</c> can serve (a <c>Routing</c> section, or at least one local model).</summary>
     public bool IsAvailable => _configured is not null || _catalog.LocalModels().Any();

@@ -5,7 +5,7 @@ using Microsoft.Extensions.AI;
 namespace Hearth.Server.Integration;
 
 /// <summary>
-/// Wraps the <see cref="Hearth.Routing.Routing.HybridRouter"/>: copies its decision (the <see cref="RoutingOutcome"/>'s backend
+/// Wraps the <see cref="Hearth.Routing.Hybrid.HybridRouter"/>: copies its decision (the <see cref="RoutingOutcome"/>'s backend
 /// and reason) to the <c>x-hearth-route</c> / <c>x-hearth-reason</c> response headers (non-ASCII characters become <c>?</c>, as
 /// headers must be ASCII), and a failover to a local model (Degraded) to <c>x-hearth-degraded: true</c>.
 /// </summary>
