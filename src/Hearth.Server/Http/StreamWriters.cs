@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Hearth.Contracts;
 using Hearth.Server.Backends;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
@@ -59,6 +60,32 @@ internal static class StreamWriters
         return pipe.FlushAsync(cancellationToken);
     }
 
+    /// <summary>Sets the headers of a chat response's typed results (<see cref="HearthHeaders"/>) and its <c>x-hearth-*</c> entries (before the body starts).</summary>
+    public static void CopyHearthHeaders(HttpResponse response, ChatResponse chat)
+    {
+        CopyHearthHeaders(response, chat.AdditionalProperties);
+        SetHeaders(response, HearthHeaders.Routing(chat.GetRoutingOutcome()));
+    }
+
+    /// <inheritdoc cref="CopyHearthHeaders(HttpResponse, ChatResponse)"/>
+    public static void CopyHearthHeaders(HttpResponse response, ChatResponseUpdate update)
+    {
+        CopyHearthHeaders(response, update.AdditionalProperties);
+        SetHeaders(response, HearthHeaders.Routing(update.GetRoutingOutcome()));
+    }
+
+    private static void SetHeaders(HttpResponse response, IEnumerable<KeyValuePair<string, string>> headers)
+    {
+        if (response.HasStarted)
+        {
+            return;
+        }
+        foreach (var (name, value) in headers)
+        {
+            response.Headers[name] = value;
+        }
+    }
+
     /// <summary>Copies <c>x-hearth-*</c> entries a pipeline stage put on a response into HTTP headers (before the body starts).</summary>
     public static void CopyHearthHeaders(HttpResponse response, AdditionalPropertiesDictionary? properties)
     {
@@ -107,7 +134,20 @@ internal static class StreamWriters
         }
     }
 
-    /// <summary>Collects the <c>x-hearth-*</c> entries seen on any streamed update (the ledger's come on the last one).</summary>
+    /// <summary>
+    /// Collects the headers of the typed results and the <c>x-hearth-*</c> entries seen on any streamed update (the
+    /// decision's come on the first, the ledger's on the last).
+    /// </summary>
+    public static void CollectHearth(Dictionary<string, string> into, ChatResponseUpdate update)
+    {
+        CollectHearth(into, update.AdditionalProperties);
+        foreach (var (name, value) in HearthHeaders.Routing(update.GetRoutingOutcome()))
+        {
+            into[name] = value;
+        }
+    }
+
+    /// <summary>Collects the <c>x-hearth-*</c> entries seen on any streamed update.</summary>
     public static void CollectHearth(Dictionary<string, string> into, AdditionalPropertiesDictionary? properties)
     {
         if (properties is null)

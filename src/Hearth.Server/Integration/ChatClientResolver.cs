@@ -1,4 +1,5 @@
 
+using Hearth.Routing.Hybrid;
 using Hearth.Server.Backends;
 using Hearth.Server.Http;
 using Microsoft.AspNetCore.Http;

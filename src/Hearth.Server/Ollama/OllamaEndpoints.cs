@@ -21,7 +21,7 @@ namespace Hearth.Server.Ollama;
 /// <c>/api/tags</c>, <c>/api/ps</c>, <c>/api/show</c>, <c>/api/pull</c>, <c>/api/delete</c>, <c>/api/version</c>. Errors are <c>{"error":"..."}</c>.
 /// Pull and delete write the model store and need an admin key; <c>/api/version</c> is open.
 /// </summary>
-internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackends backends, HearthOptions options, TimeProvider time, Integration.NodeRouter router)
+internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackends backends, HearthOptions options, TimeProvider time, Hearth.Routing.Hybrid.NodeRouter router)
 {
     private readonly Integration.ChatClientResolver _resolver = new(backends, router, time);
 
@@ -172,7 +172,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         if (!stream)
         {
             var result = await client.GetResponseAsync(messages, options, ct).ConfigureAwait(false);
-            StreamWriters.CopyHearthHeaders(response, result.AdditionalProperties);
+            StreamWriters.CopyHearthHeaders(response, result);
             var answered = AnsweringModel.Resolve(response, result.GetRoutingOutcome(), model.Id);
             var calls = result.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()
                 .Select(c => (c.Name, OpenAiMessageMapping.ArgumentsJson(c))).ToList();
@@ -186,7 +186,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         var answeredBy = model.Id;
         if (has)
         {
-            StreamWriters.CopyHearthHeaders(response, e.Current.AdditionalProperties);
+            StreamWriters.CopyHearthHeaders(response, e.Current);
             answeredBy = AnsweringModel.Resolve(response, e.Current.GetRoutingOutcome(), model.Id);
         }
         var trailers = StreamWriters.DeclareHearthTrailers(context);
@@ -198,7 +198,7 @@ internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackend
         while (has)
         {
             var update = e.Current;
-            StreamWriters.CollectHearth(hearth, update.AdditionalProperties);
+            StreamWriters.CollectHearth(hearth, update);
             foreach (var c in update.Contents)
             {
                 if (c is UsageContent u) { usage = u.Details; }

@@ -21,7 +21,7 @@ internal sealed partial class OpenAiEndpoints
         var has = await e.MoveNextAsync().ConfigureAwait(false);
         if (has)
         {
-            StreamWriters.CopyHearthHeaders(response, e.Current.AdditionalProperties);
+            StreamWriters.CopyHearthHeaders(response, e.Current);
             model = AnsweringModel.Resolve(response, e.Current.GetRoutingOutcome(), model);
         }
         var trailers = StreamWriters.DeclareHearthTrailers(context);
@@ -31,7 +31,7 @@ internal sealed partial class OpenAiEndpoints
         while (has)
         {
             var u = e.Current;
-            StreamWriters.CollectHearth(hearth, u.AdditionalProperties);
+            StreamWriters.CollectHearth(hearth, u);
             usage = u.Contents.OfType<UsageContent>().LastOrDefault()?.Details ?? usage;
             if (u.Text.Length > 0 || u.FinishReason is not null)
             {

@@ -11,7 +11,7 @@ using Microsoft.Extensions.AI;
 namespace Hearth.Server.OpenAi;
 
 /// <summary>The OpenAI-compatible API: <c>/v1/chat/completions</c>, <c>/v1/completions</c>, <c>/v1/models</c>, <c>/v1/embeddings</c>.</summary>
-internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackends backends, TimeProvider time, Integration.NodeRouter router)
+internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackends backends, TimeProvider time, Hearth.Routing.Hybrid.NodeRouter router)
 {
     private readonly Integration.ChatClientResolver _resolver = new(backends, router, time);
 
@@ -49,7 +49,7 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
         if (request.Stream != true)
         {
             var response = await client.GetResponseAsync(messages, options, ct).ConfigureAwait(false);
-            StreamWriters.CopyHearthHeaders(context.Response, response.AdditionalProperties);
+            StreamWriters.CopyHearthHeaders(context.Response, response);
             var answered = AnsweringModel.Resolve(context.Response, response.GetRoutingOutcome(), model.Id);
             var wire = OpenAiResponseMapping.ToWire(response, answered, RequestIds.New("chatcmpl-"), created);
             await HttpJson.WriteAsync(context, wire, OpenAiJsonContext.Default.ChatCompletionResponse).ConfigureAwait(false);
@@ -69,7 +69,7 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
         var has = await e.MoveNextAsync().ConfigureAwait(false);
         if (has)
         {
-            StreamWriters.CopyHearthHeaders(response, e.Current.AdditionalProperties);
+            StreamWriters.CopyHearthHeaders(response, e.Current);
             model = AnsweringModel.Resolve(response, e.Current.GetRoutingOutcome(), model);
         }
         var trailers = StreamWriters.DeclareHearthTrailers(context);
@@ -81,7 +81,7 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
         while (has)
         {
             var update = e.Current;
-            StreamWriters.CollectHearth(hearth, update.AdditionalProperties);
+            StreamWriters.CollectHearth(hearth, update);
             var hasPayload = false;
             foreach (var c in update.Contents)
             {
@@ -165,7 +165,7 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
         if (request.Stream != true)
         {
             var response = await client.GetResponseAsync(messages, options, ct).ConfigureAwait(false);
-            StreamWriters.CopyHearthHeaders(context.Response, response.AdditionalProperties);
+            StreamWriters.CopyHearthHeaders(context.Response, response);
             var answered = AnsweringModel.Resolve(context.Response, response.GetRoutingOutcome(), model.Id);
             await HttpJson.WriteAsync(context, new CompletionResponse
             {
@@ -193,7 +193,7 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
     private Task GetModelAsync(HttpContext context)
     {
         var id = (string)context.Request.RouteValues["id"]!;
-        var model = router.IsAvailable && string.Equals(id, Integration.NodeRouter.AutoModel, StringComparison.OrdinalIgnoreCase) ? AutoDescriptor() : Resolve(id);
+        var model = router.IsAvailable && string.Equals(id, Hearth.Routing.Hybrid.NodeRouter.AutoModel, StringComparison.OrdinalIgnoreCase) ? AutoDescriptor() : Resolve(id);
         return HttpJson.WriteAsync(context, ToWire(model), OpenAiJsonContext.Default.ModelWire);
     }
 

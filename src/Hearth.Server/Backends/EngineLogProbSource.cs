@@ -1,8 +1,7 @@
 using Hearth.Routing.Cascade;
-using Hearth.Server.Backends;
 using Microsoft.Extensions.AI;
 
-namespace Hearth.Server.Integration;
+namespace Hearth.Server.Backends;
 
 /// <summary>
 /// Token log-probabilities for the cascade verifier, as the node's backends report them: the local engine's per-token natural
