@@ -5,7 +5,7 @@ using System.Globalization;
 using Hearth.Routing.Evaluation;
 using Hearth.Routing.Learning;
 using Hearth.Routing.Policies;
-using Hearth.Routing.Routing;
+using Hearth.Routing.Hybrid;
 using Hearth.Routing.Sensitive;
 using Microsoft.Extensions.AI;
 

@@ -16,6 +16,6 @@ public readonly record struct CarbonForecast(double EnergyWattHours, double Inte
 public interface ICarbonEstimate
 {
     /// <summary>The forecast for serving a request of about <paramref name="promptTokens"/> prompt tokens and <paramref name="outputTokens"/> output tokens on the backend.</summary>
-    /// <exception cref="Routing.RoutingRequestException">The backend's footprint cannot be estimated (e.g. its site is not configured).</exception>
+    /// <exception cref="Hybrid.RoutingRequestException">The backend's footprint cannot be estimated (e.g. its site is not configured).</exception>
     ValueTask<CarbonForecast> EstimateAsync(BackendOptions backend, int promptTokens, int outputTokens, CancellationToken cancellationToken);
 }

@@ -74,7 +74,7 @@ public sealed class CascadeChatClient : IChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        foreach (var update in Routing.ResponseReplay.ToUpdates(response))
+        foreach (var update in Hybrid.ResponseReplay.ToUpdates(response))
         {
             yield return update;
         }

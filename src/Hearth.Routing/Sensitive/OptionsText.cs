@@ -11,7 +11,7 @@ namespace Hearth.Routing.Sensitive;
 /// </summary>
 internal static class OptionsText
 {
-    /// <summary>Text that <see cref="Routing.RedactingChatClient"/> can replace by placeholders.</summary>
+    /// <summary>Text that <see cref="RedactingChatClient"/> can replace by placeholders.</summary>
     public static string Redactable(ChatOptions? options) => options?.Instructions ?? string.Empty;
 
     /// <summary>Text that must go out verbatim, or not at all.</summary>

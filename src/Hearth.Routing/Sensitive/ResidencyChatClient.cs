@@ -1,7 +1,6 @@
 using Hearth.Contracts;
 using System.Runtime.CompilerServices;
 using Hearth.Routing.Policies;
-using Hearth.Routing.Routing;
 using Microsoft.Extensions.AI;
 
 namespace Hearth.Routing.Sensitive;

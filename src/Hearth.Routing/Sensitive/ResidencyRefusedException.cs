@@ -1,22 +1,28 @@
+using Hearth.Contracts;
+
 namespace Hearth.Routing.Sensitive;
 
 /// <summary>
-/// A confidential request could only be served beyond the node and was refused instead of being sent.
-/// The HTTP edge maps it to an OpenAI-style error (code <c>residency_refused</c>).
+/// A confidential request could only be served beyond the node and was refused instead of being sent: kind
+/// <see cref="RequestErrorKind.Refused"/>, code <c>residency_refused</c> (HTTP 403 <c>invalid_request_error</c> at the edge).
 /// </summary>
-public sealed class ResidencyRefusedException : Exception
+public sealed class ResidencyRefusedException : HearthRequestException
 {
+    /// <summary>The error code of every residency refusal.</summary>
+    public const string ResidencyRefusedCode = "residency_refused";
+
     public ResidencyRefusedException(string message)
-        : base(message)
+        : base(RequestErrorKind.Refused, message, null, ResidencyRefusedCode)
     {
     }
 
     public ResidencyRefusedException(string message, Exception inner)
-        : base(message, inner)
+        : base(RequestErrorKind.Refused, message, null, ResidencyRefusedCode, inner)
     {
     }
 
     public ResidencyRefusedException()
+        : this("A confidential request may not be served beyond the node.")
     {
     }
 

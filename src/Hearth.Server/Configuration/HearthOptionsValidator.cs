@@ -121,7 +121,8 @@ public static class HearthOptionsValidator
             {
                 problems.Add("Routing: " + e.Message);
             }
-            problems.AddRange(Integration.NodeCarbonEstimate.Validate(options));
+            var upstreamModels = options.Upstreams.SelectMany(u => u.Models).Select(m => UpstreamModelName.Parse(m).Alias).ToHashSet(StringComparer.Ordinal);
+            problems.AddRange(Hearth.Routing.Carbon.NodeCarbonEstimate.Validate(routing, upstreamModels));
         }
         if (options.Telemetry.OtlpEndpoint is { } otlp && !Uri.TryCreate(otlp, UriKind.Absolute, out _))
         {

@@ -7,8 +7,10 @@ using Hearth.Ledger;
 using Hearth.Ledger.Chat;
 using Hearth.Ledger.Energy;
 using Hearth.Ledger.Metering;
+using Hearth.Routing.Carbon;
+using Hearth.Routing.Hybrid;
+using Hearth.Routing.Sensitive;
 using Hearth.Server.Http;
-using Hearth.Server.Integration;
 using Hearth.Server.LedgerHttp;
 using Hearth.Server.Pipeline;
 using Hearth.Server.Observability;
@@ -19,6 +21,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -132,8 +135,9 @@ public sealed class HearthNode : IAsyncDisposable
         var loader = setup.LocalModelLoader ?? DefaultLocalModelLoader.Create();
         var backends = new ModelBackends(options, loader, setup.TimeProvider,
             pipelineFor: b => new NodePipeline(options, catalog, b, metrics, energy, ledger, [.. setup.ChatStages]));
-        var carbon = new NodeCarbonEstimate(options, options.Routing ?? new Hearth.Routing.Policies.RoutingOptions(), ledger, catalog, energy, setup.TimeProvider);
-        var router = new NodeRouter(options.Routing, catalog, backends, carbon);
+        var routingBackends = new NodeRoutingBackends(options, catalog, () => backends);
+        var carbon = new NodeCarbonEstimate(options.Routing ?? new Hearth.Routing.Policies.RoutingOptions(), ledger, routingBackends, energy.CpuSecondsPerToken, setup.TimeProvider);
+        var router = new NodeRouter(options.Routing, routingBackends, carbon);
         RegisterGauges(metrics, backends);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });

@@ -34,14 +34,6 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, Obse
         {
             await ErrorResponses.WriteAsync(context, api).ConfigureAwait(false);
         }
-        catch (Hearth.Routing.Sensitive.ResidencyRefusedException e)
-        {
-            await ErrorResponses.WriteAsync(context, new ApiException(403, "invalid_request_error", e.Message, null, "residency_refused", e)).ConfigureAwait(false);
-        }
-        catch (Hearth.Routing.Routing.RoutingRequestException e)
-        {
-            await ErrorResponses.WriteAsync(context, new ApiException(400, "invalid_request_error", e.Message, "x-hearth-policy", "invalid_policy", e)).ConfigureAwait(false);
-        }
         catch (BadHttpRequestException e)
         {
             await ErrorResponses.WriteAsync(context, new ApiException(e.StatusCode, "invalid_request_error", e.Message, null,

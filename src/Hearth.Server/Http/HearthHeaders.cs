@@ -6,8 +6,9 @@ namespace Hearth.Server.Http;
 
 /// <summary>
 /// The one place where the typed results a pipeline puts on a response, a streamed update or embeddings become
-/// <c>x-hearth-*</c> response headers (name/value pairs). <see cref="StreamWriters"/> writes them as headers, trailers and
-/// the streamed <c>hearth</c> extension field.
+/// <c>x-hearth-*</c> response headers (name/value pairs): the routing outcome, the ledger's meter result and a budget
+/// downgrade. <see cref="StreamWriters"/> writes them as headers, trailers and the streamed <c>hearth</c> extension field.
+/// Header values are ASCII: any other character of a reason or route becomes <c>?</c>.
 /// </summary>
 internal static class HearthHeaders
 {
@@ -19,24 +20,25 @@ internal static class HearthHeaders
     public static IReadOnlyList<KeyValuePair<string, string>> Of(ChatResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        return Collect(response.AdditionalProperties, response.GetMeterResult(), response.GetBudgetDowngrade());
+        return Collect(response.GetRoutingOutcome(), response.GetMeterResult(), response.GetBudgetDowngrade());
     }
 
     public static IReadOnlyList<KeyValuePair<string, string>> Of(ChatResponseUpdate update)
     {
         ArgumentNullException.ThrowIfNull(update);
-        return Collect(update.AdditionalProperties, update.GetMeterResult(), update.GetBudgetDowngrade());
+        return Collect(update.GetRoutingOutcome(), update.GetMeterResult(), update.GetBudgetDowngrade());
     }
 
     public static IReadOnlyList<KeyValuePair<string, string>> Of(GeneratedEmbeddings<Embedding<float>> embeddings)
     {
         ArgumentNullException.ThrowIfNull(embeddings);
-        return Collect(embeddings.AdditionalProperties, embeddings.GetMeterResult(), null);
+        return Collect(null, embeddings.GetMeterResult(), null);
     }
 
-    private static List<KeyValuePair<string, string>> Collect(AdditionalPropertiesDictionary? properties, MeterResult? meter, BudgetDowngrade? budget)
+    private static List<KeyValuePair<string, string>> Collect(RoutingOutcome? routing, MeterResult? meter, BudgetDowngrade? budget)
     {
         var headers = new List<KeyValuePair<string, string>>();
+        headers.AddRange(Routing(routing));
         if (meter is not null)
         {
             headers.AddRange(Meter(meter));
@@ -45,19 +47,50 @@ internal static class HearthHeaders
         {
             headers.AddRange(Budget(budget));
         }
-        // Entries a stage still puts under an x-hearth-* key as a ready header value (the router's decision).
-        if (properties is not null)
-        {
-            foreach (var (key, value) in properties)
-            {
-                if (key.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) && value is not null)
-                {
-                    headers.Add(new(key, Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""));
-                }
-            }
-        }
         return headers;
     }
+
+    // ---- routing: the decision ------------------------------------------------------------------------------------
+
+    /// <summary>The backend the router (or residency) chose.</summary>
+    public const string Route = "x-hearth-route";
+
+    /// <summary>Why, in one line.</summary>
+    public const string Reason = "x-hearth-reason";
+
+    /// <summary><c>true</c> when a local model answered because the chosen remote one failed.</summary>
+    public const string Degraded = "x-hearth-degraded";
+
+    /// <summary>
+    /// The headers of a routing or residency decision: <see cref="Route"/> when it names a backend, <see cref="Reason"/>, and
+    /// <see cref="Degraded"/> on a failover; none when there is no decision.
+    /// </summary>
+    public static IEnumerable<KeyValuePair<string, string>> Routing(RoutingOutcome? outcome)
+    {
+        if (outcome is null)
+        {
+            yield break;
+        }
+        if (outcome.Backend is { } backend)
+        {
+            yield return new(Route, Ascii(backend));
+        }
+        yield return new(Reason, Ascii(outcome.Reason));
+        if (outcome.Degraded)
+        {
+            yield return new(Degraded, "true");
+        }
+    }
+
+    /// <summary>Printable ASCII kept, everything else <c>?</c> (one character each, so the length is unchanged).</summary>
+    internal static string Ascii(string s) => string.Create(s.Length, s, (span, text) =>
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            span[i] = c is >= ' ' and <= '~' ? c : '?';
+        }
+    });
 
     // ---- ledger: the meter result -----------------------------------------------------------------------------------
 

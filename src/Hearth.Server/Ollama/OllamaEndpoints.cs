@@ -21,7 +21,7 @@ namespace Hearth.Server.Ollama;
 /// <c>/api/tags</c>, <c>/api/ps</c>, <c>/api/show</c>, <c>/api/pull</c>, <c>/api/delete</c>, <c>/api/version</c>. Errors are <c>{"error":"..."}</c>.
 /// Pull and delete write the model store and need an admin key; <c>/api/version</c> is open.
 /// </summary>
-internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackends backends, HearthOptions options, TimeProvider time, Integration.NodeRouter router)
+internal sealed partial class OllamaEndpoints(ModelCatalog catalog, ModelBackends backends, HearthOptions options, TimeProvider time, Hearth.Routing.Hybrid.NodeRouter router)
 {
     private readonly Pipeline.ChatClientResolver _resolver = new(backends, router, time);
 

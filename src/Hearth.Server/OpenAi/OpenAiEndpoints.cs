@@ -11,7 +11,7 @@ using Microsoft.Extensions.AI;
 namespace Hearth.Server.OpenAi;
 
 /// <summary>The OpenAI-compatible API: <c>/v1/chat/completions</c>, <c>/v1/completions</c>, <c>/v1/models</c>, <c>/v1/embeddings</c>.</summary>
-internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackends backends, TimeProvider time, Integration.NodeRouter router)
+internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackends backends, TimeProvider time, Hearth.Routing.Hybrid.NodeRouter router)
 {
     private readonly Pipeline.ChatClientResolver _resolver = new(backends, router, time);
 
@@ -193,7 +193,7 @@ internal sealed partial class OpenAiEndpoints(ModelCatalog catalog, ModelBackend
     private Task GetModelAsync(HttpContext context)
     {
         var id = (string)context.Request.RouteValues["id"]!;
-        var model = router.IsAvailable && string.Equals(id, Integration.NodeRouter.AutoModel, StringComparison.OrdinalIgnoreCase) ? AutoDescriptor() : Resolve(id);
+        var model = router.IsAvailable && string.Equals(id, Hearth.Routing.Hybrid.NodeRouter.AutoModel, StringComparison.OrdinalIgnoreCase) ? AutoDescriptor() : Resolve(id);
         return HttpJson.WriteAsync(context, ToWire(model), OpenAiJsonContext.Default.ModelWire);
     }
 

@@ -1,7 +1,7 @@
+using Hearth.Routing.Hybrid;
 using Hearth.Server.Auth;
 using Hearth.Server.Backends;
 using Hearth.Server.Http;
-using Hearth.Server.Integration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 

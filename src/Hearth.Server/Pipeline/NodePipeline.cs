@@ -4,7 +4,8 @@ using Hearth.Ledger.Chat;
 using Hearth.Ledger.Energy;
 using Hearth.Server.Backends;
 using Hearth.Server.Configuration;
-using Hearth.Server.Integration;
+using Hearth.Routing.Hybrid;
+using Hearth.Routing.Sensitive;
 using Hearth.Server.Observability;
 using Microsoft.Extensions.AI;
 
@@ -43,7 +44,7 @@ internal sealed class NodePipeline : IModelPipeline
         _energy = energy;
         _ledger = ledger;
         _userStages = userStages;
-        _residency = new NodeResidency(options, catalog, backends);
+        _residency = new NodeResidency(options.Routing, new NodeRoutingBackends(options, catalog, () => backends));
     }
 
     /// <summary>
@@ -51,15 +52,26 @@ internal sealed class NodePipeline : IModelPipeline
     /// → telemetry → budget → route stamp → metering (whose entries of local models also teach the energy profile its CPU
     /// seconds per token) → the setup's stages → residency guard (re-scans what leaves the node) → backend.
     /// </summary>
-    public IChatClient Build(IChatClient backend, ModelDescriptor model) => new ChatClientBuilder(backend)
-        .Use(inner => _residency.Entry(inner, model))
-        .Use(inner => new TelemetryChatClient(inner, model, _metrics))
-        .UseBudgets(_ledger.Budgets, model.Kind == BackendKind.Local, DowngradeTarget)
-        .Use(inner => new RouteStampChatClient(inner, model))
-        .UseMetering(_ledger.Meter, _ledger.Writer, NodeLedger.MeteringOptions(model, _options, _ledger, _versions, _energy))
-        .Use(inner => UserStages(inner, model))
-        .Use(inner => _residency.Guard(inner, model))
-        .Build();
+    public IChatClient Build(IChatClient backend, ModelDescriptor model)
+    {
+        var remote = model.Kind == BackendKind.Upstream;
+        var chat = new ChatClientBuilder(backend);
+        if (remote)
+        {
+            chat.UseResidencyEntry(_residency, model.Id);                                    // Hearth.Routing
+        }
+        chat.Use(inner => new TelemetryChatClient(inner, model, _metrics))                    // Hearth.Server (metrics)
+            .UseBudgets(_ledger.Budgets, model.Kind == BackendKind.Local, DowngradeTarget)     // Hearth.Ledger
+            .Use(inner => new RouteStampChatClient(inner, model))                             // Hearth.Server (which model serves)
+            .UseMetering(_ledger.Meter, _ledger.Writer, NodeLedger.MeteringOptions(model, _options, _ledger, _versions, _energy)) // Hearth.Ledger
+            .Use(inner => UserStages(inner, model));                                          // HearthNodeSetup.ChatStages
+        if (remote)
+        {
+            chat.UseResidencyGuard(_residency, model.Id);                                    // Hearth.Routing
+        }
+        return chat.UseDecisionEcho()                                                         // Hearth.Routing
+            .Build();
+    }
 
     /// <summary>The embedding chain of one model, outermost first: budget → route stamp → metering → backend.</summary>
     public IEmbeddingGenerator<string, Embedding<float>> Build(IEmbeddingGenerator<string, Embedding<float>> backend, ModelDescriptor model) =>

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Hearth.Routing.Carbon;
 using Hearth.Routing.Learning;
 using Hearth.Routing.Policies;
-using Hearth.Routing.Routing;
+using Hearth.Routing.Hybrid;
 using Hearth.Routing.Sensitive;
 using Hearth.Routing.Tests.Fakes;
 using Microsoft.Extensions.AI;

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Hearth.Routing.Learning;
 using Hearth.Routing.Policies;
-using Hearth.Routing.Routing;
+using Hearth.Routing.Hybrid;
 using Hearth.Routing.Sensitive;
 using Hearth.Routing.Tests.Fakes;
 using Microsoft.Extensions.AI;

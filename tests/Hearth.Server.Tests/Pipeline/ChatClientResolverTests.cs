@@ -1,9 +1,10 @@
+using Hearth.Routing.Hybrid;
 using Hearth.Routing.Policies;
 using Hearth.Server.Auth;
 using Hearth.Server.Backends;
 using Hearth.Server.Backends.Local;
 using Hearth.Server.Errors;
-using Hearth.Server.Integration;
+
 using Hearth.Server.Pipeline;
 using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;
@@ -37,7 +38,7 @@ public sealed class ChatClientResolverTests : IDisposable
         var options = TestNodes.Options(_home) with { Routing = routing };
         _catalog = new ModelCatalog(options);
         _backends = new ModelBackends(options, DefaultLocalModelLoader.Create());
-        _resolver = new ChatClientResolver(_backends, new NodeRouter(routing, _catalog, _backends), TimeProvider.System);
+        _resolver = new ChatClientResolver(_backends, new NodeRouter(routing, new NodeRoutingBackends(options, _catalog, () => _backends)), TimeProvider.System);
     }
 
     [Fact]
@@ -45,7 +46,7 @@ public sealed class ChatClientResolverTests : IDisposable
     {
         var resolved = _resolver.Resolve(new DefaultHttpContext(), "Hearth/Auto", Find);
 
-        Assert.IsType<RouterChatClient>(resolved.Client);
+        Assert.IsType<HybridRouter>(resolved.Client);
         Assert.Equal(NodeRouter.AutoModel, resolved.Model.Id);
         Assert.Null(resolved.RequestedModel);
     }
@@ -68,7 +69,7 @@ public sealed class ChatClientResolverTests : IDisposable
 
         var resolved = _resolver.Resolve(context, Model, Find);
 
-        Assert.IsType<RouterChatClient>(resolved.Client);
+        Assert.IsType<HybridRouter>(resolved.Client);
         Assert.Equal(Model, resolved.Model.Id);
         Assert.Equal(Model, resolved.RequestedModel);
     }
@@ -82,7 +83,7 @@ public sealed class ChatClientResolverTests : IDisposable
         var resolved = _resolver.Resolve(context, Model, Find);
 
         Assert.Null(resolved.RequestedModel);
-        Assert.IsNotType<RouterChatClient>(resolved.Client);
+        Assert.IsNotType<HybridRouter>(resolved.Client);
     }
 
     [Theory]
@@ -95,7 +96,7 @@ public sealed class ChatClientResolverTests : IDisposable
 
         var resolved = _resolver.Resolve(context, Model, Find);
 
-        Assert.Equal(routed, resolved.Client is RouterChatClient);
+        Assert.Equal(routed, resolved.Client is HybridRouter);
         Assert.Equal(routed ? Model : null, resolved.RequestedModel);
     }
 

@@ -1,4 +1,4 @@
-namespace Hearth.Routing.Routing;
+namespace Hearth.Routing.Hybrid;
 
 /// <summary>An explained routing decision (before the call; cascades may still escalate).</summary>
 /// <param name="Policy">The policy applied.</param>

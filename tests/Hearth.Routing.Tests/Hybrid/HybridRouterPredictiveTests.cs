@@ -2,13 +2,13 @@ using Hearth.Contracts;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Hearth.Routing.Learning;
-using Hearth.Routing.Routing;
+using Hearth.Routing.Hybrid;
 using Hearth.Routing.Tests.Evaluation;
 using Hearth.Routing.Tests.Fakes;
 using Hearth.Routing.Tests.Policies;
 using Microsoft.Extensions.AI;
 
-namespace Hearth.Routing.Tests.Routing;
+namespace Hearth.Routing.Tests.Hybrid;
 
 /// <summary>
 /// The predictive policy against the embedded model on the shared prompts: every decision follows the model's own score and

@@ -9,7 +9,7 @@ using Hearth.Routing.Policies;
 using Hearth.Routing.Sensitive;
 using Microsoft.Extensions.AI;
 
-namespace Hearth.Routing.Routing;
+namespace Hearth.Routing.Hybrid;
 
 /// <summary>
 /// The router as an <see cref="IChatClient"/>: resolves the policy (the request facts' policy, else the

@@ -2,15 +2,16 @@ using System.Runtime.CompilerServices;
 using Hearth.Contracts;
 using Microsoft.Extensions.AI;
 
-namespace Hearth.Server.Integration;
+namespace Hearth.Routing.Hybrid;
 
 /// <summary>
 /// The innermost stage of every model: a routing or residency decision made above the ledger travels down in
 /// the options' <see cref="RoutingOutcome"/>; this copies its reason (and policy) onto the backend's response (or its first
 /// streaming update), unless the backend set an outcome itself, so the metering stage above sees the reason of the call
-/// it meters.
+/// it meters. Add it with <see cref="DecisionEchoChatClientBuilderExtensions.UseDecisionEcho"/>, below metering and right
+/// above the backend. Never changes the options or the caller's outcome; stateless and thread-safe.
 /// </summary>
-internal sealed class DecisionEchoChatClient(IChatClient inner) : DelegatingChatClient(inner)
+public sealed class DecisionEchoChatClient(IChatClient inner) : DelegatingChatClient(inner)
 {
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -1,8 +1,7 @@
 using Hearth.Contracts;
-using Hearth.Routing.Cascade;
 using Microsoft.Extensions.AI;
 
-namespace Hearth.Server.Integration;
+namespace Hearth.Routing.Cascade;
 
 /// <summary>
 /// Token log-probabilities for the cascade verifier, as the node's backends report them
@@ -10,7 +9,7 @@ namespace Hearth.Server.Integration;
 /// carries a <see cref="LogProbsRequest"/>, or an upstream's OpenAI <c>logprobs</c>, mapped to the same type.
 /// </summary>
 /// <param name="request">Ask the first-line backend for them (true for a local small tier; an upstream may reject the field).</param>
-internal sealed class EngineLogProbSource(bool request) : ILogProbSource
+public sealed class EngineLogProbSource(bool request) : ILogProbSource
 {
     public bool TryGetTokenLogProbs(ChatResponse response, out IReadOnlyList<double> logProbs)
     {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace Hearth.Routing.Routing;
+namespace Hearth.Routing.Hybrid;
 
 /// <summary>
 /// Replays a buffered <see cref="ChatResponse"/> as streaming updates with the response's AdditionalProperties (route,

@@ -1,14 +1,14 @@
 using System.Runtime.CompilerServices;
-using Hearth.Routing.Sensitive;
+using Hearth.Routing.Hybrid;
 using Microsoft.Extensions.AI;
 
-namespace Hearth.Routing.Routing;
+namespace Hearth.Routing.Sensitive;
 
 /// <summary>
 /// Redact-and-escalate for one request: sends text-only copies of the messages (and <see cref="ChatOptions.Instructions"/>)
 /// with sensitive spans replaced by placeholders, and restores the original values in the answer. Non-text contents (images,
 /// files, tool payloads) are dropped rather than sent. Tools, schemas and stop sequences are not rewritten: a request with
-/// sensitive data there is never given to this client (see <see cref="Sensitive.RequestSensitivity.Redactable"/>).
+/// sensitive data there is never given to this client (see <see cref="RequestSensitivity.Redactable"/>).
 /// Streaming is buffered (placeholders may be split across chunks) and replayed with the response's properties on the
 /// first update. Single use per request.
 /// </summary>

@@ -1,6 +1,6 @@
 using System.Net.Http;
 
-namespace Hearth.Routing.Routing;
+namespace Hearth.Routing.Hybrid;
 
 /// <summary>
 /// Tells an availability failure of a remote backend (nothing was answered: connection refused, a 5xx, a timeout, an open

@@ -1,6 +1,6 @@
 using Hearth.Ledger.Carbon;
 
-namespace Hearth.Server.Integration;
+namespace Hearth.Routing.Carbon;
 
 /// <summary>
 /// The latest on-site generation share of one site, read with the ledger's <see cref="OnSiteGenerationSource.HttpShare"/>

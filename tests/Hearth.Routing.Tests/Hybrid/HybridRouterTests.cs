@@ -2,13 +2,13 @@ using Hearth.Contracts;
 using Hearth.Routing.Carbon;
 using Hearth.Routing.Learning;
 using Hearth.Routing.Policies;
-using Hearth.Routing.Routing;
+using Hearth.Routing.Hybrid;
 using Hearth.Routing.Sensitive;
 using Hearth.Routing.Tests.Fakes;
 using Hearth.Routing.Tests.Policies;
 using Microsoft.Extensions.AI;
 
-namespace Hearth.Routing.Tests.Routing;
+namespace Hearth.Routing.Tests.Hybrid;
 
 public sealed class HybridRouterTests
 {

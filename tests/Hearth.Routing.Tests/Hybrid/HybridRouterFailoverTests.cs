@@ -4,11 +4,11 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Hearth.Routing.Learning;
 using Hearth.Routing.Policies;
-using Hearth.Routing.Routing;
+using Hearth.Routing.Hybrid;
 using Hearth.Routing.Tests.Fakes;
 using Microsoft.Extensions.AI;
 
-namespace Hearth.Routing.Tests.Routing;
+namespace Hearth.Routing.Tests.Hybrid;
 
 /// <summary>
 /// Failover to the local backend when the remote one a policy chose is unavailable before its first token: a real loopback
