@@ -66,12 +66,12 @@ public sealed record LedgerEntry
     public double? SciGramsCo2ePer1kTokens { get; init; }
 
     /// <summary>
-    /// Why the request went where it went: the router's explanation (<c>hearth.reason</c>), empty when no router decided.
+    /// Why the request went where it went: the router's explanation (its routing outcome's reason), empty when no router decided.
     /// Covered by the hash from encoding version 2.
     /// </summary>
     public string Reason { get; init; } = "";
 
-    /// <summary>The routing policy the request named or the router reported (<c>hearth.policy</c>); empty when not routed. Hashed from version 2.</summary>
+    /// <summary>The routing policy that decided (its routing outcome's policy); empty when not routed. Hashed from version 2.</summary>
     public string Policy { get; init; } = "";
 
     /// <summary>How the request ended: answered, cancelled by the client, or failed. Hashed from version 2.</summary>

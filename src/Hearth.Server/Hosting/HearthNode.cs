@@ -11,7 +11,7 @@ using Hearth.Routing.Carbon;
 using Hearth.Routing.Hybrid;
 using Hearth.Routing.Sensitive;
 using Hearth.Server.Http;
-using Hearth.Server.LedgerHttp;
+using Hearth.Server.LedgerApi;
 using Hearth.Server.Pipeline;
 using Hearth.Server.Observability;
 using Hearth.Server.Ollama;

@@ -3,12 +3,11 @@ using Hearth.Ledger.Queries;
 using Hearth.Server.Auth;
 using Hearth.Server.Errors;
 using Hearth.Server.Http;
-using Hearth.Server.LedgerApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace Hearth.Server.LedgerHttp;
+namespace Hearth.Server.LedgerApi;
 
 /// <summary>
 /// <c>GET /v1/ledger/entries?after=&amp;limit=&amp;tenant=&amp;model=&amp;route=&amp;from=&amp;to=</c>, <c>GET /v1/ledger/entries/{id}</c>,
