@@ -16,8 +16,9 @@ namespace Hearth.Server.Backends;
 /// </summary>
 /// <param name="options">The node's options (upstream energy parameters).</param>
 /// <param name="catalog">The models this node serves.</param>
-/// <param name="backends">The backends, once built (the residency stage is part of the pipeline they build, so it asks lazily).</param>
-internal sealed class NodeRoutingBackends(HearthOptions options, ModelCatalog catalog, Func<ModelBackends?> backends) : IRoutingBackends
+/// <param name="backends">The node's backends. The residency stage is part of the pipeline they make for themselves, so it gets
+/// them while they are being constructed; it asks them for a client only when a request arrives.</param>
+internal sealed class NodeRoutingBackends(HearthOptions options, ModelCatalog catalog, ModelBackends backends) : IRoutingBackends
 {
     public RoutingBackend? Find(string name) => catalog.Find(name) is { } model ? Describe(model) : null;
 
@@ -26,10 +27,9 @@ internal sealed class NodeRoutingBackends(HearthOptions options, ModelCatalog ca
     public IChatClient GetChatClient(RoutingBackend backend)
     {
         ArgumentNullException.ThrowIfNull(backend);
-        var built = backends() ?? throw new InvalidOperationException("The node's backends are not built yet.");
         var model = catalog.Find(backend.Name) ?? throw new HearthRequestException(RequestErrorKind.NotFound,
             $"Model '{backend.Name}' is no longer served by this node.", "model", "model_not_found");
-        return built.GetChatClient(model);
+        return backends.GetChatClient(model);
     }
 
     /// <summary>

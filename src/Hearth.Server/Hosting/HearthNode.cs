@@ -135,7 +135,7 @@ public sealed class HearthNode : IAsyncDisposable
         var loader = setup.LocalModelLoader ?? DefaultLocalModelLoader.Create();
         var backends = new ModelBackends(options, loader, setup.TimeProvider,
             pipelineFor: b => new NodePipeline(options, catalog, b, metrics, energy, ledger, [.. setup.ChatStages]));
-        var routingBackends = new NodeRoutingBackends(options, catalog, () => backends);
+        var routingBackends = new NodeRoutingBackends(options, catalog, backends);
         var carbon = new NodeCarbonEstimate(options.Routing ?? new Hearth.Routing.Policies.RoutingOptions(), ledger, routingBackends, energy.CpuSecondsPerToken, setup.TimeProvider);
         var router = new NodeRouter(options.Routing, routingBackends, carbon);
         RegisterGauges(metrics, backends);

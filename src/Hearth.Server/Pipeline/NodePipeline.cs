@@ -44,7 +44,7 @@ internal sealed class NodePipeline : IModelPipeline
         _energy = energy;
         _ledger = ledger;
         _userStages = userStages;
-        _residency = new NodeResidency(options.Routing, new NodeRoutingBackends(options, catalog, () => backends));
+        _residency = new NodeResidency(options.Routing, new NodeRoutingBackends(options, catalog, backends));
     }
 
     /// <summary>

@@ -38,7 +38,7 @@ public sealed class ChatClientResolverTests : IDisposable
         var options = TestNodes.Options(_home) with { Routing = routing };
         _catalog = new ModelCatalog(options);
         _backends = new ModelBackends(options, DefaultLocalModelLoader.Create());
-        _resolver = new ChatClientResolver(_backends, new NodeRouter(routing, new NodeRoutingBackends(options, _catalog, () => _backends)), TimeProvider.System);
+        _resolver = new ChatClientResolver(_backends, new NodeRouter(routing, new NodeRoutingBackends(options, _catalog, _backends)), TimeProvider.System);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Hearth.Server.Tests.Integration;
+using Hearth.Server.Tests.Wiring;
 using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;
 
@@ -20,17 +20,17 @@ public sealed class BrokenTokenizerTests
     public async Task Chat_ModelFileWithBrokenTokenizer_Returns400NamingTheFile(string key, string patched, string code, string field)
     {
         using var home = new TempDir("hearth-badtok-");
-        var good = IntegrationNodes.InstallStories(home);
+        var good = WiringNodes.InstallStories(home);
         var broken = Path.Combine(Path.GetDirectoryName(good)!, "broken.gguf");
         File.WriteAllBytes(broken, Patch(File.ReadAllBytes(good), Encoding.ASCII.GetBytes(key), Encoding.ASCII.GetBytes(patched)));
-        await using var node = await TestNodes.StartAsync(IntegrationNodes.LocalOptions(home));
-        using var http = IntegrationNodes.Client(node);
+        await using var node = await TestNodes.StartAsync(WiringNodes.LocalOptions(home));
+        using var http = WiringNodes.Client(node);
 
-        using var openAi = await http.PostAsync("/v1/chat/completions", IntegrationNodes.Json(IntegrationNodes.ChatBody("broken")));
+        using var openAi = await http.PostAsync("/v1/chat/completions", WiringNodes.Json(WiringNodes.ChatBody("broken")));
         var error = JsonDocument.Parse(await openAi.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
-        using var ollama = await http.PostAsync("/api/chat", IntegrationNodes.Json("""{"model":"broken","messages":[{"role":"user","content":"hi"}],"stream":false}"""));
+        using var ollama = await http.PostAsync("/api/chat", WiringNodes.Json("""{"model":"broken","messages":[{"role":"user","content":"hi"}],"stream":false}"""));
         var ollamaError = JsonDocument.Parse(await ollama.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString()!;
-        using var healthy = await http.PostAsync("/v1/chat/completions", IntegrationNodes.Json(IntegrationNodes.ChatBody(IntegrationNodes.LocalModel)));
+        using var healthy = await http.PostAsync("/v1/chat/completions", WiringNodes.Json(WiringNodes.ChatBody(WiringNodes.LocalModel)));
 
         Assert.Equal(HttpStatusCode.BadRequest, openAi.StatusCode);
         Assert.Equal((code, "model"), (error.GetProperty("code").GetString(), error.GetProperty("param").GetString()));
@@ -47,7 +47,7 @@ public sealed class BrokenTokenizerTests
     public async Task Chat_ModelFileWithUnsupportedTokenizerModel_Returns400UnsupportedModelNamingTheFile()
     {
         using var home = new TempDir("hearth-badtok-");
-        var good = IntegrationNodes.InstallStories(home);
+        var good = WiringNodes.InstallStories(home);
         var broken = Path.Combine(Path.GetDirectoryName(good)!, "odd.gguf");
         // The value of tokenizer.ggml.model ("llama", a GGUF string: u32 type, u64 length, bytes) becomes "llamx".
         var bytes = File.ReadAllBytes(good);
@@ -56,10 +56,10 @@ public sealed class BrokenTokenizerTests
         Assert.Equal("llama", Encoding.ASCII.GetString(bytes, valueAt, 5));
         bytes[valueAt + 4] = (byte)'x';
         File.WriteAllBytes(broken, bytes);
-        await using var node = await TestNodes.StartAsync(IntegrationNodes.LocalOptions(home));
-        using var http = IntegrationNodes.Client(node);
+        await using var node = await TestNodes.StartAsync(WiringNodes.LocalOptions(home));
+        using var http = WiringNodes.Client(node);
 
-        using var response = await http.PostAsync("/v1/chat/completions", IntegrationNodes.Json(IntegrationNodes.ChatBody("odd")));
+        using var response = await http.PostAsync("/v1/chat/completions", WiringNodes.Json(WiringNodes.ChatBody("odd")));
         var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

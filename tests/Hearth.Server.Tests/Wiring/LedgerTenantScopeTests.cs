@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Hearth.TestSupport;
-using static Hearth.Server.Tests.Integration.IntegrationNodes;
+using static Hearth.Server.Tests.Wiring.WiringNodes;
 
-namespace Hearth.Server.Tests.Integration;
+namespace Hearth.Server.Tests.Wiring;
 
 /// <summary>With API keys, the ledger API shows each key only its own tenant's entries.</summary>
 public sealed class LedgerTenantScopeTests

@@ -4,9 +4,9 @@ using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using static Hearth.Server.Tests.Integration.IntegrationNodes;
+using static Hearth.Server.Tests.Wiring.WiringNodes;
 
-namespace Hearth.Server.Tests.Integration;
+namespace Hearth.Server.Tests.Wiring;
 
 /// <summary>Requests that end badly still used energy: a client that disconnects mid-stream and a backend error each leave an entry with their outcome.</summary>
 public sealed class OutcomeLedgerTests

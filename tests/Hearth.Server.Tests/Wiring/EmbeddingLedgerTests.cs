@@ -6,9 +6,9 @@ using Hearth.Benchmarks.Gateway;
 using Hearth.Server.Configuration;
 using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;
-using static Hearth.Server.Tests.Integration.IntegrationNodes;
+using static Hearth.Server.Tests.Wiring.WiringNodes;
 
-namespace Hearth.Server.Tests.Integration;
+namespace Hearth.Server.Tests.Wiring;
 
 /// <summary>Embeddings over HTTP are budget-checked, metered and written to the ledger like chat (OpenAI and Ollama APIs).</summary>
 public sealed class EmbeddingLedgerTests

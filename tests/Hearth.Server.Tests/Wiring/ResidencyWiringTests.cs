@@ -4,9 +4,9 @@ using Hearth.Routing.Policies;
 using Hearth.Server.Configuration;
 using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;
-using static Hearth.Server.Tests.Integration.IntegrationNodes;
+using static Hearth.Server.Tests.Wiring.WiringNodes;
 
-namespace Hearth.Server.Tests.Integration;
+namespace Hearth.Server.Tests.Wiring;
 
 /// <summary>
 /// Residency on every path that can leave the node, over HTTP, with a real recording upstream standing in for the remote

@@ -7,9 +7,9 @@ using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using static Hearth.Server.Tests.Integration.IntegrationNodes;
+using static Hearth.Server.Tests.Wiring.WiringNodes;
 
-namespace Hearth.Server.Tests.Integration;
+namespace Hearth.Server.Tests.Wiring;
 
 /// <summary>
 /// Issue 10 item 11: <c>hearth/auto</c> with its upstream down answers from the local model (before the first token),

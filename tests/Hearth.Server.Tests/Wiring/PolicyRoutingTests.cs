@@ -4,9 +4,9 @@ using Hearth.Server.Auth;
 using Hearth.Server.Configuration;
 using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;
-using static Hearth.Server.Tests.Integration.IntegrationNodes;
+using static Hearth.Server.Tests.Wiring.WiringNodes;
 
-namespace Hearth.Server.Tests.Integration;
+namespace Hearth.Server.Tests.Wiring;
 
 /// <summary>
 /// <c>x-hearth-policy</c> and per-key policies route a request whatever model it names; the Routing section is bound from

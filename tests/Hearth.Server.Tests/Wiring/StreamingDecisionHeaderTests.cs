@@ -3,9 +3,9 @@ using Hearth.Routing.Policies;
 using Hearth.Server.Configuration;
 using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;
-using static Hearth.Server.Tests.Integration.IntegrationNodes;
+using static Hearth.Server.Tests.Wiring.WiringNodes;
 
-namespace Hearth.Server.Tests.Integration;
+namespace Hearth.Server.Tests.Wiring;
 
 /// <summary>
 /// Streamed answers carry the decision in their HTTP headers (sent before the first chunk) for every policy, including the

@@ -4,9 +4,9 @@ using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using static Hearth.Server.Tests.Integration.IntegrationNodes;
+using static Hearth.Server.Tests.Wiring.WiringNodes;
 
-namespace Hearth.Server.Tests.Integration;
+namespace Hearth.Server.Tests.Wiring;
 
 /// <summary>A node whose ledger reads a live carbon source and an on-site generation signal over HTTP (real loopback servers).</summary>
 public sealed class LiveIntensityNodeTests

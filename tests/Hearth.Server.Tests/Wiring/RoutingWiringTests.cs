@@ -5,9 +5,9 @@ using Hearth.Benchmarks.Gateway;
 using Hearth.Server.Configuration;
 using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;
-using static Hearth.Server.Tests.Integration.IntegrationNodes;
+using static Hearth.Server.Tests.Wiring.WiringNodes;
 
-namespace Hearth.Server.Tests.Integration;
+namespace Hearth.Server.Tests.Wiring;
 
 /// <summary><c>hearth/auto</c> through the HybridRouter on a real node: route headers, ledger route, residency, policy errors.</summary>
 public sealed class RoutingWiringTests

@@ -7,9 +7,9 @@ using Hearth.Server.Configuration;
 using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;
 using Xunit.Abstractions;
-using static Hearth.Server.Tests.Integration.IntegrationNodes;
+using static Hearth.Server.Tests.Wiring.WiringNodes;
 
-namespace Hearth.Server.Tests.Integration;
+namespace Hearth.Server.Tests.Wiring;
 
 /// <summary>
 /// Issue 10 item 4 through a real node: <see cref="RegistryCanaryGenerator"/> values (every ISO 13616 registry country, IIN

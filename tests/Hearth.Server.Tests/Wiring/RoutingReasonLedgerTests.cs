@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Hearth.TestSupport;
-using static Hearth.Server.Tests.Integration.IntegrationNodes;
+using static Hearth.Server.Tests.Wiring.WiringNodes;
 
-namespace Hearth.Server.Tests.Integration;
+namespace Hearth.Server.Tests.Wiring;
 
 /// <summary>The router's explanation reaches the ledger entry (reason and policy), while the entry's route stays the model that served.</summary>
 public sealed class RoutingReasonLedgerTests

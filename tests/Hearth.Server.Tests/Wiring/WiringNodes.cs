@@ -5,10 +5,10 @@ using Hearth.Server.Hosting;
 using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;
 
-namespace Hearth.Server.Tests.Integration;
+namespace Hearth.Server.Tests.Wiring;
 
 /// <summary>Nodes with stories260K in their models folder, for the ledger and routing wiring tests.</summary>
-internal static class IntegrationNodes
+internal static class WiringNodes
 {
     public const string LocalModel = "stories260K";
 

@@ -4,9 +4,9 @@ using Hearth.Routing.Policies;
 using Hearth.Server.Configuration;
 using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;
-using static Hearth.Server.Tests.Integration.IntegrationNodes;
+using static Hearth.Server.Tests.Wiring.WiringNodes;
 
-namespace Hearth.Server.Tests.Integration;
+namespace Hearth.Server.Tests.Wiring;
 
 /// <summary>The carbon-aware policy on a real node: the node's ICarbonEstimate from the ledger's estimators, and startup validation.</summary>
 public sealed class CarbonWiringTests

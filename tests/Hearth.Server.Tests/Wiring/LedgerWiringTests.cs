@@ -9,9 +9,9 @@ using Hearth.Benchmarks.Gateway;
 using Hearth.Server.Configuration;
 using Hearth.Server.Tests.Support;
 using Hearth.TestSupport;
-using static Hearth.Server.Tests.Integration.IntegrationNodes;
+using static Hearth.Server.Tests.Wiring.WiringNodes;
 
-namespace Hearth.Server.Tests.Integration;
+namespace Hearth.Server.Tests.Wiring;
 
 /// <summary>A real node on loopback with its default ledger: headers, entries, the chain, budgets, the streaming extension.</summary>
 public sealed class LedgerWiringTests
