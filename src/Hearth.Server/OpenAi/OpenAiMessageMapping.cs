@@ -68,42 +68,8 @@ public static class OpenAiMessageMapping
     public static FunctionCallContent ToFunctionCall(string id, string name, string? argumentsJson) =>
         ToolCallArguments.ToFunctionCall(id, name, argumentsJson);
 
-    public static string ArgumentsJson(FunctionCallContent call)
-    {
-        if (call.GetToolCallWire()?.RawArguments is { } raw)
-        {
-            return raw;
-        }
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
-        {
-            w.WriteStartObject();
-            foreach (var (key, value) in call.Arguments ?? new Dictionary<string, object?>())
-            {
-                w.WritePropertyName(key);
-                WriteValue(w, value);
-            }
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
-
-    private static void WriteValue(Utf8JsonWriter w, object? value)
-    {
-        switch (value)
-        {
-            case null: w.WriteNullValue(); break;
-            case JsonElement e: e.WriteTo(w); break;
-            case string s: w.WriteStringValue(s); break;
-            case bool b: w.WriteBooleanValue(b); break;
-            case int i: w.WriteNumberValue(i); break;
-            case long l: w.WriteNumberValue(l); break;
-            case double d: w.WriteNumberValue(d); break;
-            case float f: w.WriteNumberValue(f); break;
-            case decimal m: w.WriteNumberValue(m); break;
-            default: w.WriteStringValue(value.ToString()); break;
-        }
-    }
+    /// <summary>A tool call's arguments as OpenAI's <c>function.arguments</c> string (the raw text when the backend kept it).</summary>
+    public static string ArgumentsJson(FunctionCallContent call) => ToolCallArguments.ToJson(call, JsonOutput.WriterOptions);
 
     public static ChatMessageWire ToWire(ChatMessage message)
     {

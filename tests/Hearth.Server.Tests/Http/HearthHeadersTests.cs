@@ -38,9 +38,11 @@ public class HearthHeadersTests
     }
 
     [Fact]
-    public void Of_ResponseWithMeterBudgetAndRouterEntry_AllHeaders()
+    public void Of_ResponseWithRoutingMeterAndBudget_AllHeadersAndNothingUntyped()
     {
-        var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, "hi")) { AdditionalProperties = new() { ["x-hearth-route"] = "tiny", ["other"] = "ignored" } };
+        // A stage can no longer make a header by naming it: only typed results are mapped.
+        var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, "hi")) { AdditionalProperties = new() { ["x-hearth-other"] = "no", ["other"] = "ignored" } };
+        response.SetRoutingOutcome(new RoutingOutcome("tiny", "budget: downgraded"));
         response.SetMeterResult(new MeterResult(Id, "modelled", new MeteredFigures(1, 0, 2, 1, 0.5)));
         response.SetBudgetDowngrade(new BudgetDowngrade("gpt", "tiny", "over budget"));
 
@@ -49,7 +51,7 @@ public class HearthHeadersTests
         Assert.Equal(new Dictionary<string, string>
         {
             ["x-hearth-entry-id"] = Id, ["x-hearth-energy-wh"] = "1", ["x-hearth-carbon-g"] = "3", ["x-hearth-water-l"] = "0.5", ["x-hearth-method"] = "modelled",
-            ["x-hearth-budget"] = "downgraded", ["x-hearth-route"] = "tiny",
+            ["x-hearth-budget"] = "downgraded", ["x-hearth-route"] = "tiny", ["x-hearth-reason"] = "budget: downgraded",
         }, h);
     }
 

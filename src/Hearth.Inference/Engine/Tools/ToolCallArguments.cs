@@ -48,7 +48,9 @@ public static class ToolCallArguments
     }
 
     /// <summary>The arguments as JSON text: the raw text when the call carries it, else its arguments written as one object.</summary>
-    public static string ToJson(FunctionCallContent call)
+    /// <param name="call">The tool call.</param>
+    /// <param name="options">How to write (e.g. an HTTP edge's escaping); default: System.Text.Json's defaults.</param>
+    public static string ToJson(FunctionCallContent call, JsonWriterOptions options = default)
     {
         ArgumentNullException.ThrowIfNull(call);
         if (call.GetToolCallWire()?.RawArguments is { } raw)
@@ -56,7 +58,7 @@ public static class ToolCallArguments
             return raw;
         }
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, options))
         {
             w.WriteStartObject();
             foreach (var (key, value) in call.Arguments ?? new Dictionary<string, object?>())
