@@ -8,22 +8,20 @@ namespace Hearth.Routing.Cascade;
 /// Self-consistency samples from one chat client (the node's small local model): <c>count</c> further answers to the same
 /// request at <see cref="CascadeVerifierOptions.SelfConsistencyTemperature"/>, each with its own seed (the request's seed + i + 1,
 /// so a seeded request gets reproducible samples), drawn concurrently. Each sample's options carry the reason
-/// <c>cascade: self-consistency sample i of k</c>. Does not own the client. Thread-safe if it is.
+/// <c>cascade: self-consistency sample i of k</c> and no log-probability request (samples are compared by their answers
+/// only). Does not own the client. Thread-safe if it is.
 /// </summary>
 public sealed class ClientSelfConsistencySampler : ISelfConsistencySampler
 {
     private readonly IChatClient _client;
     private readonly float _temperature;
-    private readonly string[] _dropOptionKeys;
 
     /// <param name="client">The model to sample.</param>
     /// <param name="temperature">Sampling temperature of the samples.</param>
-    /// <param name="dropOptionKeys">AdditionalProperties keys removed from the samples' options (e.g. the caller's log-probability request).</param>
-    public ClientSelfConsistencySampler(IChatClient client, float temperature, IEnumerable<string>? dropOptionKeys = null)
+    public ClientSelfConsistencySampler(IChatClient client, float temperature)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _temperature = temperature;
-        _dropOptionKeys = [.. dropOptionKeys ?? []];
     }
 
     /// <inheritdoc/>
@@ -38,11 +36,7 @@ public sealed class ClientSelfConsistencySampler : ISelfConsistencySampler
             var o = options?.Clone() ?? new ChatOptions();
             o.Temperature = _temperature;
             o.Seed = unchecked(baseSeed + i + 1);
-            var p = o.AdditionalProperties ??= [];
-            foreach (var key in _dropOptionKeys)
-            {
-                p.Remove(key);
-            }
+            o.SetLogProbsRequest(null);
             var why = string.Create(CultureInfo.InvariantCulture, $"cascade: self-consistency sample {i + 1} of {count}");
             o.SetRoutingOutcome((o.GetRoutingOutcome() ?? new RoutingOutcome(null, why)) with { Reason = why });
             tasks[i] = _client.GetResponseAsync(messages, o, cancellationToken);

@@ -96,14 +96,10 @@ public sealed class NodeRouter
         var small = options.Tiers[ModelTier.Small];
         var smallIsLocal = _backends.Find(small)?.IsLocal == true;
         ISelfConsistencySampler? sampler = smallIsLocal && options.Cascade.SelfConsistencySamples > 0
-            ? new ClientSelfConsistencySampler(WithoutLogProbs(clients[small]), options.Cascade.SelfConsistencyTemperature)
+            ? new ClientSelfConsistencySampler(clients[small], options.Cascade.SelfConsistencyTemperature)
             : null;
         return new CascadeVerifier(options.Cascade, EmbeddedRouters.Cascade(), _cascade.LogProbs(smallIsLocal), sampler);
     }
-
-    /// <summary>The client the self-consistency samples call: they compare answers only, so a log-probability request is dropped.</summary>
-    private static IChatClient WithoutLogProbs(IChatClient client) =>
-        client.AsBuilder().ConfigureOptions(o => o.SetLogProbsRequest(null)).Build();
 
     /// <summary>The zero-configuration routing: <c>local-only</c> over the local files.</summary>
     /// <exception cref="HearthRequestException"><see cref="RequestErrorKind.NotFound"/> (code <c>model_not_found</c>) when there is no local file.</exception>
