@@ -35,8 +35,13 @@ internal static class HearthHeaders
         return Collect(null, embeddings.GetMeterResult(), null);
     }
 
-    private static List<KeyValuePair<string, string>> Collect(RoutingOutcome? routing, MeterResult? meter, BudgetDowngrade? budget)
+    /// <remarks>Called for every streamed update (one per token): an update without results costs no allocation.</remarks>
+    private static IReadOnlyList<KeyValuePair<string, string>> Collect(RoutingOutcome? routing, MeterResult? meter, BudgetDowngrade? budget)
     {
+        if (routing is null && meter is null && budget is null)
+        {
+            return [];
+        }
         var headers = new List<KeyValuePair<string, string>>();
         headers.AddRange(Routing(routing));
         if (meter is not null)

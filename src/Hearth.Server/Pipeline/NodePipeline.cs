@@ -69,8 +69,7 @@ internal sealed class NodePipeline : IModelPipeline
         {
             chat.UseResidencyGuard(_residency, model.Id);                                    // Hearth.Routing
         }
-        return chat.UseDecisionEcho()                                                         // Hearth.Routing
-            .Build();
+        return chat.Build();
     }
 
     /// <summary>The embedding chain of one model, outermost first: budget → route stamp → metering → backend.</summary>

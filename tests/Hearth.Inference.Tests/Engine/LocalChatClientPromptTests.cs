@@ -1,9 +1,7 @@
 using System.Text;
 using Hearth.Contracts;
 using Hearth.Inference.Engine;
-using Hearth.Inference.Import;
 using Hearth.Inference.Models;
-using Hearth.TestSupport;
 using Microsoft.Extensions.AI;
 
 namespace Hearth.Inference.Tests.Engine;
@@ -12,23 +10,11 @@ namespace Hearth.Inference.Tests.Engine;
 /// Raw prompts, log-probabilities on request, the prompt-token report and typed errors of the engine's chat client, over the
 /// real stories260K weights.
 /// </summary>
-public sealed class LocalChatClientPromptTests : IDisposable
+public sealed class LocalChatClientPromptTests(StoriesGgufFixture stories) : IClassFixture<StoriesGgufFixture>, IDisposable
 {
-    private readonly TempDir _dir = new("hearth-prompt-");
-    private readonly LoadedModel _model;
+    private readonly LoadedModel _model = LoadedModel.Load(stories.F32, new EngineOptions { Threads = 1 });
 
-    public LocalChatClientPromptTests()
-    {
-        var path = _dir.File("stories260K.gguf");
-        Llama2cImporter.Import(TestData.File("models/stories260K/stories260K.bin"), TestData.File("models/stories260K/tok512.bin"), path);
-        _model = LoadedModel.Load(path, new EngineOptions { Threads = 1 });
-    }
-
-    public void Dispose()
-    {
-        _model.Dispose();
-        _dir.Dispose();
-    }
+    public void Dispose() => _model.Dispose();
 
     private static readonly ChatMessage[] s_story = [new(ChatRole.User, "Once upon a time")];
 

@@ -1,29 +1,15 @@
 using Hearth.Contracts;
 using Hearth.Inference.Engine;
-using Hearth.Inference.Import;
-using Hearth.TestSupport;
 using Microsoft.Extensions.AI;
 
 namespace Hearth.Inference.Tests.Engine;
 
 /// <summary>The engine's embedding generator over the real stories260K weights: vectors, usage, and typed refusals before any compute.</summary>
-public sealed class LocalEmbeddingGeneratorTests : IDisposable
+public sealed class LocalEmbeddingGeneratorTests(StoriesGgufFixture stories) : IClassFixture<StoriesGgufFixture>, IDisposable
 {
-    private readonly TempDir _dir = new("hearth-embed-");
-    private readonly LoadedModel _model;
+    private readonly LoadedModel _model = LoadedModel.Load(stories.F32, new EngineOptions { Threads = 1 });
 
-    public LocalEmbeddingGeneratorTests()
-    {
-        var path = _dir.File("stories260K.gguf");
-        Llama2cImporter.Import(TestData.File("models/stories260K/stories260K.bin"), TestData.File("models/stories260K/tok512.bin"), path);
-        _model = LoadedModel.Load(path, new EngineOptions { Threads = 1 });
-    }
-
-    public void Dispose()
-    {
-        _model.Dispose();
-        _dir.Dispose();
-    }
+    public void Dispose() => _model.Dispose();
 
     [Fact]
     public async Task GenerateAsync_TwoInputs_UnitVectorsOfTheModelsWidthAndTheirTokens()

@@ -1,3 +1,4 @@
+using Hearth.Inference.Tests.Engine;
 using Hearth.Inference.Engine;
 
 namespace Hearth.Inference.Tests.Engine.Scheduling;

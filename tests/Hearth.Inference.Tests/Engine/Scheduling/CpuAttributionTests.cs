@@ -1,3 +1,4 @@
+using Hearth.Inference.Tests.Engine;
 using Hearth.Contracts;
 using Hearth.Inference.Engine;
 using Microsoft.Extensions.AI;
