@@ -123,5 +123,5 @@ internal static class CliErrors
         string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Trim();
 
     /// <summary>An argument exception's own text: without " (Parameter 'x')" and the "Actual value was" line.</summary>
-    private static string WithoutParameterSuffix(ArgumentException e) => Hearth.Server.Errors.ArgumentMessages.Text(e);
+    private static string WithoutParameterSuffix(ArgumentException e) => Hearth.Contracts.ArgumentMessages.Text(e);
 }

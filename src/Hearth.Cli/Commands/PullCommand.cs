@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using System.CommandLine;
 using Hearth.Server.Configuration;
 using Hearth.Server.Errors;

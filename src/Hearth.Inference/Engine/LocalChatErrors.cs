@@ -32,26 +32,7 @@ internal static class LocalChatErrors
             $"The chat template of '{modelId}' rejected the messages: {raised.Message}", "messages", "template_error", e),
         TemplateException template => new(RequestErrorKind.InvalidRequest,
             $"The chat template of '{modelId}' failed on these messages: {template.Message}", "messages", "template_error", e),
-        ArgumentException argument => new(RequestErrorKind.InvalidRequest, PersonText(argument), argument.ParamName, "invalid_parameter", e),
+        ArgumentException argument => new(RequestErrorKind.InvalidRequest, ArgumentMessages.Text(argument), argument.ParamName, "invalid_parameter", e),
         _ => null,
     };
-
-    /// <summary>
-    /// An argument exception's message without the " (Parameter 'x')" suffix and the "Actual value was …" line .NET appends:
-    /// they name a C# parameter the client never saw.
-    /// </summary>
-    internal static string PersonText(ArgumentException exception)
-    {
-        var message = exception.Message;
-        var actual = message.IndexOf("Actual value was", StringComparison.Ordinal);
-        if (actual >= 0)
-        {
-            message = message[..actual];
-        }
-        if (exception.ParamName is { } param)
-        {
-            message = message.Replace($" (Parameter '{param}')", string.Empty, StringComparison.Ordinal);
-        }
-        return message.TrimEnd();
-    }
 }

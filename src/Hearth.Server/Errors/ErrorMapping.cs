@@ -1,4 +1,3 @@
-
 using Hearth.Contracts;
 using Hearth.Server.Backends.Upstream;
 
@@ -51,6 +50,4 @@ internal static class ErrorMapping
             RetryAfterSeconds = e.RetryAfter is { } wait ? (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds)) : null,
         };
     }
-
-
 }

@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using Hearth.Server.Errors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using Hearth.Contracts;
 using System.Globalization;
 using Hearth.Server.Backends;
 using Hearth.Server.Errors;

@@ -44,6 +44,17 @@ public sealed class ErrorMappingTests
     }
 
     [Fact]
+    public void StatusOf_EveryKind_HasItsOwn4xxOr5xxNeverTheFallback()
+    {
+        foreach (var kind in Enum.GetValues<RequestErrorKind>())
+        {
+            var (status, type) = ErrorMapping.StatusOf(kind);
+            Assert.True(status is >= 400 and < 600 and not 500, $"{kind} maps to {status}");
+            Assert.False(string.IsNullOrEmpty(type));
+        }
+    }
+
+    [Fact]
     public void TryMap_OtherExceptions_AreNotRequestErrors()
     {
         Assert.Null(ErrorMapping.TryMap(new InvalidOperationException("bug")));

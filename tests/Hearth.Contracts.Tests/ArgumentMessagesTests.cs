@@ -1,6 +1,6 @@
-using Hearth.Server.Errors;
+using Hearth.Contracts;
 
-namespace Hearth.Server.Tests.Errors;
+namespace Hearth.Contracts.Tests;
 
 public sealed class ArgumentMessagesTests
 {

@@ -1,4 +1,4 @@
-namespace Hearth.Server.Errors;
+namespace Hearth.Contracts;
 
 /// <summary>
 /// The part of an <see cref="ArgumentException"/>'s message meant for a person: without the " (Parameter 'x')" suffix and the
