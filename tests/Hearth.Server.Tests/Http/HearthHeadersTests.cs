@@ -95,6 +95,27 @@ public class HearthHeadersTests
     }
 
     [Fact]
+    public void Routing_EveryUtf16CodeUnit_HeaderValueIsPrintableAsciiOfTheSameLength()
+    {
+        var all = string.Create(65536, 0, (span, _) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = (char)i;
+            }
+        });
+
+        var headers = HearthHeaders.Routing(new RoutingOutcome(all, all)).ToDictionary();
+
+        foreach (var value in headers.Values.Where(v => v != "true"))
+        {
+            Assert.Equal(all.Length, value.Length);
+            Assert.All(value, c => Assert.InRange(c, ' ', '~'));
+            Assert.Equal(all[' '..('~' + 1)], value[' '..('~' + 1)]); // printable ASCII kept as it is
+        }
+    }
+
+    [Fact]
     public void Routing_NonAsciiAndControlCharacters_EachBecomesQuestionMark()
     {
         var headers = HearthHeaders.Routing(new RoutingOutcome("modèle", "score ≥ 0.55\n")).ToDictionary();
